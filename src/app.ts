@@ -1,0 +1,119 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { createDb, emptyUsage, meteredD1 } from "./db/client";
+import type { AppEnv } from "./http/app-env";
+import { allowedMethods } from "./http/method-not-allowed";
+import { ApiError, problemResponse, toApiError } from "./http/problem";
+import { validationHook } from "./http/validation";
+import { jobRoutes } from "./jobs/routes";
+import { limits } from "./lib/fields";
+import { occurrenceRoutes } from "./occurrences/routes";
+import { patternRoutes } from "./patterns/routes";
+
+const requestIdShape = /^[\w.:-]{1,128}$/;
+
+export function createApp() {
+	// strict: false serves every path with and without a trailing slash, as the old service did.
+	const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+
+	app.use("*", async (c, next) => {
+		const started = Date.now();
+		const sent = c.req.header("X-Request-Id");
+		const requestId = sent && requestIdShape.test(sent) ? sent : crypto.randomUUID();
+		const usage = emptyUsage();
+		c.set("requestId", requestId);
+		c.set("usage", usage);
+		c.set("db", createDb(meteredD1(c.env.DB, usage)));
+		await next();
+		c.header("X-Request-Id", requestId);
+		if (c.req.path.startsWith("/api")) {
+			c.header(
+				"Server-Timing",
+				`d1;dur=${usage.durationMs.toFixed(2)};desc="queries=${usage.queries} rows_read=${usage.rowsRead} rows_written=${usage.rowsWritten}"`,
+			);
+		}
+		console.log(
+			JSON.stringify({
+				event: "request",
+				method: c.req.method,
+				route: c.req.routePath,
+				path: c.req.path,
+				status: c.res.status,
+				duration_ms: Date.now() - started,
+				request_id: requestId,
+				key_id: c.var.principal?.keyId ?? null,
+				d1: usage,
+			}),
+		);
+	});
+
+	app.use(
+		"/api/*",
+		bodyLimit({
+			maxSize: limits.bodyBytes,
+			onError: () => {
+				throw new ApiError(
+					"payload_too_large",
+					`Request bodies are at most ${limits.bodyBytes} bytes.`,
+				);
+			},
+		}),
+	);
+
+	app.use("/api/*", async (c, next) => {
+		const hasBody = c.req.header("Content-Length") !== "0" && c.req.raw.body !== null;
+		const type = c.req.header("Content-Type") ?? "";
+		if (
+			hasBody &&
+			["POST", "PATCH", "PUT"].includes(c.req.method) &&
+			!/^application\/([\w.-]+\+)?json\b/i.test(type)
+		) {
+			throw new ApiError("unsupported_media_type", "Send request bodies as application/json.");
+		}
+		await next();
+	});
+
+	app.route("/api/patterns", patternRoutes);
+	app.route("/api/occurrences", occurrenceRoutes);
+	app.route("/api/jobs", jobRoutes);
+
+	const methodsFor = allowedMethods(app);
+	app.notFound((c) => {
+		const allowed = methodsFor(c.req.path);
+		if (allowed.length > 0) {
+			return problemResponse(
+				c,
+				new ApiError(
+					"method_not_allowed",
+					`${c.req.method} is not allowed here; use ${allowed.join(", ")}.`,
+					{
+						headers: { Allow: allowed.join(", ") },
+					},
+				),
+			);
+		}
+		return problemResponse(
+			c,
+			new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`),
+		);
+	});
+
+	app.onError((error, c) => {
+		const problem = toApiError(error);
+		if (problem.status >= 500) {
+			console.error(
+				JSON.stringify({
+					event: "error",
+					request_id: c.var.requestId,
+					error:
+						error instanceof Error
+							? { name: error.name, message: error.message, stack: error.stack }
+							: String(error),
+				}),
+			);
+		}
+		return problemResponse(c, problem);
+	});
+
+	return app;
+}

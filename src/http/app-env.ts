@@ -1,0 +1,27 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { D1Usage, Db } from "../db/client";
+
+/** Who is calling: the root token, an API key, or nobody (public reads). */
+export interface Principal {
+	id: string;
+	keyId: number | null;
+	scopes: ReadonlySet<string>;
+}
+
+export interface AppEnv {
+	Bindings: Env;
+	Variables: {
+		db: Db;
+		usage: D1Usage;
+		requestId: string;
+		principal: Principal;
+	};
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** The Cron Trigger's horizon in months, from the HORIZON_MONTHS var (default 3). */
+export function horizonMonths(env: Env): number {
+	const months = Number(env.HORIZON_MONTHS);
+	return Number.isInteger(months) && months >= 1 && months <= 24 ? months : 3;
+}

@@ -1,0 +1,44 @@
+import type { Context } from "hono";
+import { ApiError } from "./problem";
+
+type Kind = "pattern" | "occurrence";
+const prefix: Record<Kind, string> = { pattern: "p", occurrence: "o" };
+
+/** A strong validator that changes with every write: the row's id and version (RFC 9110 §8.8.3). */
+export const etagOf = (kind: Kind, id: number, version: number) =>
+	`"${prefix[kind]}${id}.${version}"`;
+
+function listed(header: string): string[] {
+	return header.split(",").map((tag) => tag.trim());
+}
+
+/**
+ * The version an If-Match header requires, or undefined when there is none (or it is "*", which
+ * any existing resource satisfies). A header that names no version of this resource answers 412
+ * after the existence check, so it is reported as a version that never exists.
+ */
+export function requiredVersion(c: Context, kind: Kind, id: number): number | undefined {
+	const header = c.req.header("If-Match");
+	if (header === undefined || header.trim() === "*") return undefined;
+	const pattern = new RegExp(`^"${prefix[kind]}${id}\\.(\\d{1,12})"$`);
+	for (const tag of listed(header)) {
+		const match = pattern.exec(tag);
+		if (match?.[1]) return Number(match[1]);
+	}
+	return -1;
+}
+
+/** True when If-None-Match names the current representation (answer 304). */
+export function notModified(c: Context, etag: string): boolean {
+	const header = c.req.header("If-None-Match");
+	if (header === undefined) return false;
+	if (header.trim() === "*") return true;
+	// Weak comparison, as RFC 9110 §13.1.2 asks for If-None-Match.
+	return listed(header).some((tag) => tag.replace(/^W\//, "") === etag);
+}
+
+export const staleVersion = (kind: Kind, id: number) =>
+	new ApiError(
+		"precondition_failed",
+		`The ${kind} ${id} has changed since that ETag was issued; fetch it again and retry.`,
+	);

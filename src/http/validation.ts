@@ -1,0 +1,18 @@
+import type { Hook, z } from "@hono/zod-openapi";
+import { ApiError, type FieldError } from "./problem";
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+	return error.issues.map((issue) => ({
+		path: issue.path.length ? issue.path.join(".") : "(body)",
+		message: issue.message,
+	}));
+}
+
+/** Every request validator reports failures the same way: a 400 problem listing each field. */
+// biome-ignore lint/suspicious/noExplicitAny: the hook serves every route's schemas
+export const validationHook: Hook<any, any, any, any> = (result) => {
+	if (result.success) return;
+	const errors = fieldErrors(result.error);
+	const detail = errors.map((error) => `${error.path}: ${error.message}`).join(" ");
+	throw new ApiError("validation", detail, { errors });
+};

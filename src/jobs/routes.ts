@@ -1,0 +1,44 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { horizonMonths } from "../http/app-env";
+import { jsonResponse, problems } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { limits } from "../lib/fields";
+import { materializeDuePatterns } from "./materialize";
+
+export const jobRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const MaterializeBody = z.object({
+	months_ahead: z.number().int().min(1).max(limits.maxMonthsAhead).optional(),
+});
+
+const MaterializeReport = z.object({
+	horizon: z.string(),
+	patterns_scanned: z.number().int(),
+	occurrences_created: z.number().int(),
+	batches: z.number().int(),
+	complete: z.boolean(),
+	duration_ms: z.number(),
+});
+
+jobRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/materialize",
+		tags: ["Jobs"],
+		summary: "Run the materialization job now (what the Cron Trigger runs daily)",
+		request: {
+			body: { required: false, content: { "application/json": { schema: MaterializeBody } } },
+		},
+		responses: { 200: jsonResponse(MaterializeReport, "What the run did"), ...problems(400) },
+	}),
+	async (c) => {
+		const body = c.req.valid("json");
+		const report = await materializeDuePatterns(c.var.db, {
+			now: Date.now(),
+			months: body.months_ahead ?? horizonMonths(c.env),
+		});
+		console.log(JSON.stringify({ event: "materialize", trigger: "api", ...report }));
+		return c.json(report, 200);
+	},
+);

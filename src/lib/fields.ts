@@ -1,0 +1,79 @@
+import { z } from "@hono/zod-openapi";
+import { isRealDate, isRealTime, isValidTimeZone, normalizeTime } from "../recurrence";
+import { parseInstant } from "./time";
+
+/** Input limits, enforced here and documented in the README. */
+export const limits = {
+	titleLength: 200,
+	descriptionLength: 5000,
+	maxWeekdays: 7,
+	maxInterval: 52,
+	maxCount: 1000,
+	maxMonthsAhead: 12,
+	maxRangeDays: 366,
+	defaultListLimit: 500,
+	maxListLimit: 2000,
+	bodyBytes: 64 * 1024,
+} as const;
+
+export const title = z
+	.string()
+	.min(1, "Title may not be blank.")
+	.max(limits.titleLength, `Title is at most ${limits.titleLength} characters.`)
+	.openapi({ example: "Morning yoga" });
+
+export const description = z
+	.string()
+	.max(limits.descriptionLength, `Description is at most ${limits.descriptionLength} characters.`)
+	.openapi({ example: "Bring a mat." });
+
+export const durationMinutes = z
+	.number()
+	.int("Duration must be a whole number of minutes.")
+	.min(1, "Duration is at least 1 minute.")
+	.max(1440, "Duration is at most 1440 minutes (one day).")
+	.openapi({ example: 60 });
+
+export const weekday = z
+	.number()
+	.int()
+	.min(0, "Weekday is 0 (Monday) to 6 (Sunday).")
+	.max(6, "Weekday is 0 (Monday) to 6 (Sunday).")
+	.openapi({ example: 1, description: "0 = Monday … 6 = Sunday" });
+
+export const calendarDate = z
+	.string()
+	.refine(isRealDate, "Must be a real calendar date, YYYY-MM-DD.")
+	.refine((date) => date >= "1970-01-01" && date <= "2199-12-31", "Must be between 1970 and 2199.")
+	.openapi({ format: "date", example: "2026-01-06" });
+
+export const wallTime = z
+	.string()
+	.refine(isRealTime, "Must be a time HH:MM or HH:MM:SS between 00:00 and 23:59:59.")
+	.transform(normalizeTime)
+	.openapi({ type: "string", example: "14:00:00" });
+
+export const timeZone = z
+	.string()
+	.refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/Paris.")
+	.openapi({ example: "Europe/Paris" });
+
+export const instant = z
+	.string()
+	.transform((text, ctx) => {
+		const parsed = parseInstant(text);
+		if (parsed === null) {
+			ctx.addIssue({
+				code: "custom",
+				message: "Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
+			});
+			return z.NEVER;
+		}
+		return parsed;
+	})
+	.openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
+
+/** Path ids: digits only; anything else is a 404, as the old service's `<int:pk>` routes were. */
+export const idParam = z.object({
+	id: z.string().openapi({ param: { name: "id", in: "path" }, example: "42" }),
+});

@@ -1,0 +1,57 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { occurrences, type PatternRow } from "../db/schema";
+import type { WeeklyRule } from "../recurrence";
+
+export type RuleFields = Pick<
+	PatternRow,
+	"weekdays" | "interval" | "time" | "timezone" | "startDate" | "endDate" | "count"
+>;
+
+export function ruleOf(pattern: RuleFields): WeeklyRule {
+	return {
+		weekdays: pattern.weekdays,
+		interval: pattern.interval,
+		time: pattern.time,
+		timezone: pattern.timezone,
+		startDate: pattern.startDate,
+		endDate: pattern.endDate,
+		count: pattern.count,
+	};
+}
+
+/**
+ * One slot to materialize: [pattern id, pattern version, start instant]. A null pattern id means
+ * "the pattern inserted earlier in this same batch" (its id is not known before the batch runs).
+ */
+export type SlotTuple = [patternId: number | null, version: number, start: number];
+
+/**
+ * Inserts slots as occurrence rows in one statement with a single bound parameter (a JSON array
+ * read through json_each), so a batch is never limited by D1's 100-parameter cap.
+ *
+ * Title, description, duration and zone are read from the pattern row at write time, and a slot
+ * is only written while its pattern still has the version the slots were computed from: a pattern
+ * edited or deleted after the computation gets none of the stale slots. ON CONFLICT DO NOTHING on
+ * (pattern_id, original_start_at) makes generation idempotent, whatever runs concurrently.
+ */
+export function insertSlots(db: Db, slots: SlotTuple[], now: number) {
+	// INSERT … SELECT names every column in table order; id NULL lets SQLite assign it.
+	return db
+		.insert(occurrences)
+		.select(sql`
+			SELECT NULL, p.id, p.title, p.description, s.value ->> 2,
+				(s.value ->> 2) + p.duration_minutes * 60000, s.value ->> 2, p.duration_minutes,
+				'scheduled', 0, p.timezone, 1, ${now}, ${now}
+			FROM json_each(${JSON.stringify(slots)}) AS s
+			JOIN patterns AS p
+				ON p.id = coalesce(s.value ->> 0, (SELECT max(id) FROM patterns))
+				AND p.version = s.value ->> 1
+				AND p.deleted_at IS NULL
+			WHERE true`)
+		.onConflictDoNothing();
+}
+
+/** Future sessions that still follow their pattern: scheduled and never edited by hand. */
+export const followsPattern = (patternId: number, now: number) => sql`
+	pattern_id = ${patternId} AND start_at >= ${now} AND status = 'scheduled' AND is_exception = 0`;

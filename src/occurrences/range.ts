@@ -1,0 +1,27 @@
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { decodeCursor, pageLimit, paginate } from "../http/pagination";
+import type { RangeQuery } from "./schemas";
+import { occurrenceJson } from "./serialize";
+import { listOccurrences } from "./service";
+
+/** Answers a range query (all sessions, or one series), one page at a time. */
+export async function respondWithRange(
+	c: Context<AppEnv>,
+	query: z.output<typeof RangeQuery>,
+	patternId?: number,
+) {
+	const limit = pageLimit(query.limit);
+	const after = query.cursor ? decodeCursor(query.cursor, ["s", "i"]) : undefined;
+	const rows = await listOccurrences(c.var.db, {
+		start: query.start,
+		end: query.end,
+		statuses: query.status,
+		patternId,
+		after: after && { startAt: after.s, id: after.i },
+		limit: limit + 1,
+	});
+	const page = paginate(c, rows, limit, (row) => ({ s: row.startAt, i: row.id }));
+	return page.map(occurrenceJson);
+}

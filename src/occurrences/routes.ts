@@ -1,0 +1,160 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { etagOf, notModified, requiredVersion } from "../http/etag";
+import { parseId } from "../http/ids";
+import { jsonBody, jsonResponse, problems } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { idParam } from "../lib/fields";
+import { respondWithRange } from "./range";
+import {
+	CreateOccurrenceBody,
+	OccurrenceMessage,
+	OccurrenceSchema,
+	RangeQuery,
+	UpdateOccurrenceBody,
+} from "./schemas";
+import { occurrenceJson } from "./serialize";
+import { createOneTime, findOccurrence, transitionOccurrence, updateOccurrence } from "./service";
+
+const tags = ["Occurrences"];
+const etagHeader = {
+	ETag: { schema: { type: "string" as const }, description: "Strong validator" },
+};
+const withEtag = <T extends object>(response: T) => ({ ...response, headers: etagHeader });
+
+export const occurrenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+occurrenceRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/",
+		tags,
+		summary: "Create a one-time session",
+		request: jsonBody(CreateOccurrenceBody),
+		responses: {
+			201: withEtag(jsonResponse(OccurrenceSchema, "Created")),
+			...problems(400, 409, 413, 415, 422),
+		},
+	}),
+	async (c) => {
+		const body = c.req.valid("json");
+		const row = await createOneTime(
+			c.var.db,
+			{
+				title: body.title,
+				description: body.description ?? "",
+				startAt: body.start_datetime,
+				durationMinutes: body.duration_minutes ?? 60,
+				timezone: body.timezone ?? "UTC",
+			},
+			Date.now(),
+		);
+		c.header("ETag", etagOf("occurrence", row.id, row.version));
+		c.header("Location", `/api/occurrences/${row.id}`);
+		return c.json(occurrenceJson(row), 201);
+	},
+);
+
+occurrenceRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/",
+		tags,
+		summary: "Sessions overlapping [start, end), by start then id",
+		request: { query: RangeQuery },
+		responses: { 200: jsonResponse(z.array(OccurrenceSchema), "Sessions"), ...problems(400) },
+	}),
+	async (c) => c.json(await respondWithRange(c, c.req.valid("query")), 200),
+);
+
+occurrenceRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/{id}",
+		tags,
+		summary: "Get one session",
+		request: { params: idParam },
+		responses: {
+			200: withEtag(jsonResponse(OccurrenceSchema, "The session")),
+			304: { description: "Not modified (If-None-Match)" },
+			...problems(404),
+		},
+	}),
+	async (c) => {
+		const row = await findOccurrence(c.var.db, parseId(c.req.valid("param").id, "Occurrence"));
+		const etag = etagOf("occurrence", row.id, row.version);
+		c.header("ETag", etag);
+		if (notModified(c, etag)) return c.body(null, 304);
+		return c.json(occurrenceJson(row), 200);
+	},
+);
+
+occurrenceRoutes.openapi(
+	createRoute({
+		method: "patch",
+		path: "/{id}",
+		tags,
+		summary: "Edit or reschedule one session (it becomes an exception to its pattern)",
+		request: { params: idParam, ...jsonBody(UpdateOccurrenceBody) },
+		responses: {
+			200: withEtag(jsonResponse(OccurrenceSchema, "The updated session")),
+			...problems(400, 404, 409, 412, 413, 415),
+		},
+	}),
+	async (c) => {
+		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const body = c.req.valid("json");
+		const row = await updateOccurrence(
+			c.var.db,
+			id,
+			{
+				title: body.title,
+				description: body.description,
+				startAt: body.start_datetime,
+				durationMinutes: body.duration_minutes,
+			},
+			{ now: Date.now(), requiredVersion: requiredVersion(c, "occurrence", id) },
+		);
+		c.header("ETag", etagOf("occurrence", row.id, row.version));
+		return c.json(occurrenceJson(row), 200);
+	},
+);
+
+const transitionRoute = (method: "delete" | "post", path: string, summary: string) =>
+	createRoute({
+		method,
+		path,
+		tags,
+		summary,
+		request: { params: idParam },
+		responses: {
+			200: withEtag(jsonResponse(OccurrenceMessage, summary)),
+			...problems(404, 409, 412),
+		},
+	});
+
+occurrenceRoutes.openapi(
+	transitionRoute("delete", "/{id}", "Cancel a session (the row stays, status cancelled)"),
+	async (c) => {
+		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const row = await transitionOccurrence(c.var.db, id, "cancelled", {
+			now: Date.now(),
+			requiredVersion: requiredVersion(c, "occurrence", id),
+		});
+		c.header("ETag", etagOf("occurrence", row.id, row.version));
+		return c.json({ message: `Occurrence ${id} cancelled.`, occurrence: occurrenceJson(row) }, 200);
+	},
+);
+
+occurrenceRoutes.openapi(
+	transitionRoute("post", "/{id}/complete", "Mark a session completed"),
+	async (c) => {
+		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const row = await transitionOccurrence(c.var.db, id, "completed", {
+			now: Date.now(),
+			requiredVersion: requiredVersion(c, "occurrence", id),
+		});
+		c.header("ETag", etagOf("occurrence", row.id, row.version));
+		return c.json({ message: `Occurrence ${id} completed.`, occurrence: occurrenceJson(row) }, 200);
+	},
+);

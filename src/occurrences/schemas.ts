@@ -1,0 +1,111 @@
+import { z } from "@hono/zod-openapi";
+import { occurrenceStatuses } from "../db/schema";
+import { description, durationMinutes, instant, limits, timeZone, title } from "../lib/fields";
+
+export const CreateOccurrenceBody = z
+	.object({
+		title,
+		description: description.optional(),
+		start_datetime: instant,
+		duration_minutes: durationMinutes.optional(),
+		timezone: timeZone.optional(),
+	})
+	.openapi("CreateOccurrence", {
+		example: {
+			title: "Open house",
+			start_datetime: "2026-02-14T10:00:00+01:00",
+			duration_minutes: 90,
+			timezone: "Europe/Paris",
+		},
+	});
+
+export const UpdateOccurrenceBody = z
+	.object({
+		title: title.optional(),
+		description: description.optional(),
+		start_datetime: instant.optional(),
+		duration_minutes: durationMinutes.optional(),
+	})
+	.openapi("UpdateOccurrence", { example: { start_datetime: "2026-02-14T11:00:00Z" } });
+
+const statusList = z
+	.string()
+	.transform((text, ctx) => {
+		const statuses = text.split(",").map((part) => part.trim());
+		const unknown = statuses.filter(
+			(status) => !(occurrenceStatuses as readonly string[]).includes(status),
+		);
+		if (unknown.length) {
+			ctx.addIssue({
+				code: "custom",
+				message: `Status is one of ${occurrenceStatuses.join(", ")}.`,
+			});
+			return z.NEVER;
+		}
+		return statuses as (typeof occurrenceStatuses)[number][];
+	})
+	.openapi({ type: "string", example: "scheduled", description: "One status or a comma list" });
+
+export const RangeQuery = z
+	.object({
+		start: instant,
+		end: instant,
+		status: statusList.optional(),
+		limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
+		cursor: z.string().optional(),
+	})
+	.superRefine((query, ctx) => {
+		if (query.start >= query.end) {
+			ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start." });
+		} else if (query.end - query.start > limits.maxRangeDays * 86_400_000) {
+			ctx.addIssue({
+				code: "custom",
+				path: ["end"],
+				message: `A range spans at most ${limits.maxRangeDays} days; page through longer periods.`,
+			});
+		}
+	});
+
+export const OccurrenceSchema = z
+	.object({
+		id: z.number().int(),
+		title: z.string(),
+		description: z.string(),
+		recurrence_pattern: z.number().int().nullable(),
+		pattern_id: z.number().int().nullable(),
+		start_datetime: z.string(),
+		end_datetime: z.string(),
+		original_start_datetime: z.string().nullable(),
+		duration_minutes: z.number().int(),
+		status: z.enum(occurrenceStatuses),
+		is_exception: z.boolean(),
+		is_one_time: z.boolean(),
+		is_recurring: z.boolean(),
+		timezone: z.string(),
+		start_local: z.string(),
+		created_at: z.string(),
+		updated_at: z.string(),
+	})
+	.openapi("Occurrence", {
+		example: {
+			id: 7,
+			title: "Morning yoga",
+			description: "",
+			recurrence_pattern: 1,
+			pattern_id: 1,
+			start_datetime: "2026-01-06T06:30:00Z",
+			end_datetime: "2026-01-06T07:30:00Z",
+			original_start_datetime: "2026-01-06T06:30:00Z",
+			duration_minutes: 60,
+			status: "scheduled",
+			is_exception: false,
+			is_one_time: false,
+			is_recurring: true,
+			timezone: "Europe/Paris",
+			start_local: "2026-01-06T07:30:00+01:00",
+			created_at: "2026-01-01T09:00:00.123Z",
+			updated_at: "2026-01-01T09:00:00.123Z",
+		},
+	});
+
+export const OccurrenceMessage = z.object({ message: z.string(), occurrence: OccurrenceSchema });

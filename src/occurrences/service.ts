@@ -1,0 +1,176 @@
+import { and, asc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { type OccurrenceRow, type OccurrenceStatus, occurrences } from "../db/schema";
+import { staleVersion } from "../http/etag";
+import { ApiError, notFound } from "../http/problem";
+import { minutesToMs } from "../lib/time";
+
+export interface OneTimeFields {
+	title: string;
+	description: string;
+	startAt: number;
+	durationMinutes: number;
+	timezone: string;
+}
+
+export async function createOneTime(db: Db, fields: OneTimeFields, now: number) {
+	const [row] = await db
+		.insert(occurrences)
+		.values({
+			...fields,
+			endAt: fields.startAt + minutesToMs(fields.durationMinutes),
+			createdAt: now,
+			updatedAt: now,
+		})
+		.returning();
+	if (!row) throw new Error("occurrence insert returned no row");
+	return row;
+}
+
+export async function findOccurrence(db: Db, id: number): Promise<OccurrenceRow> {
+	const row = await db.query.occurrences.findFirst({ where: eq(occurrences.id, id) });
+	if (!row) throw notFound("Occurrence", id);
+	return row;
+}
+
+/** Longest possible session: sessions that started this long before a window may still overlap it. */
+const MAX_SESSION_MS = minutesToMs(1440);
+
+export interface RangeFilter {
+	start: number;
+	end: number;
+	statuses?: OccurrenceStatus[];
+	patternId?: number;
+	/** Keyset cursor: rows strictly after (startAt, id) in list order. */
+	after?: { startAt: number; id: number };
+	limit: number;
+}
+
+/**
+ * Sessions whose [start, end) overlaps [filter.start, filter.end), in (start, id) order. One
+ * statement; the start_at index bounds the scan to sessions starting inside the window or at most
+ * one maximal session length before it.
+ */
+export function listOccurrences(db: Db, filter: RangeFilter): Promise<OccurrenceRow[]> {
+	const conditions: (SQL | undefined)[] = [
+		lt(occurrences.startAt, filter.end),
+		gt(occurrences.startAt, filter.start - MAX_SESSION_MS),
+		gt(occurrences.endAt, filter.start),
+	];
+	if (filter.patternId !== undefined) conditions.push(eq(occurrences.patternId, filter.patternId));
+	if (filter.statuses?.length) {
+		conditions.push(
+			sql`${occurrences.status} IN (${sql.join(
+				filter.statuses.map((status) => sql`${status}`),
+				sql`, `,
+			)})`,
+		);
+	}
+	if (filter.after) {
+		const { startAt, id } = filter.after;
+		conditions.push(
+			gte(occurrences.startAt, startAt),
+			sql`(${occurrences.startAt}, ${occurrences.id}) > (${startAt}, ${id})`,
+		);
+	}
+	return db
+		.select()
+		.from(occurrences)
+		.where(and(...conditions))
+		.orderBy(asc(occurrences.startAt), asc(occurrences.id))
+		.limit(filter.limit);
+}
+
+export interface OccurrenceChanges {
+	title?: string;
+	description?: string;
+	startAt?: number;
+	durationMinutes?: number;
+}
+
+/** Why a guarded single-row write matched nothing: the row is gone, stale, or in the wrong state. */
+async function explainMiss(
+	db: Db,
+	id: number,
+	requiredVersion: number | undefined,
+	wrongState: (row: OccurrenceRow) => ApiError | undefined,
+): Promise<never> {
+	const row = await findOccurrence(db, id);
+	if (requiredVersion !== undefined && row.version !== requiredVersion) {
+		throw staleVersion("occurrence", id);
+	}
+	throw wrongState(row) ?? new ApiError("conflict", `Occurrence ${id} changed meanwhile; retry.`);
+}
+
+const versionIs = (requiredVersion: number | undefined) =>
+	requiredVersion === undefined ? undefined : eq(occurrences.version, requiredVersion);
+
+/**
+ * Edits one session in one statement. A pattern-born session becomes an exception, so later
+ * pattern edits leave it alone; its original slot stays, so it is never generated again.
+ */
+export async function updateOccurrence(
+	db: Db,
+	id: number,
+	changes: OccurrenceChanges,
+	options: { now: number; requiredVersion?: number },
+): Promise<OccurrenceRow> {
+	const startAt = changes.startAt ?? sql`${occurrences.startAt}`;
+	const duration = changes.durationMinutes ?? sql`${occurrences.durationMinutes}`;
+	const [row] = await db
+		.update(occurrences)
+		.set({
+			...changes,
+			endAt: sql`${startAt} + ${duration} * 60000`,
+			isException: sql`${occurrences.patternId} IS NOT NULL`,
+			version: sql`${occurrences.version} + 1`,
+			updatedAt: options.now,
+		})
+		.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
+		.returning();
+	return row ?? explainMiss(db, id, options.requiredVersion, () => undefined);
+}
+
+const transitions = {
+	cancelled: { from: ["scheduled"], verb: "cancel", markException: true },
+	completed: { from: ["scheduled"], verb: "complete", markException: false },
+} as const;
+
+/** Cancels or completes a scheduled session: one statement whose WHERE is the state machine. */
+export async function transitionOccurrence(
+	db: Db,
+	id: number,
+	to: keyof typeof transitions,
+	options: { now: number; requiredVersion?: number },
+): Promise<OccurrenceRow> {
+	const transition = transitions[to];
+	const [row] = await db
+		.update(occurrences)
+		.set({
+			status: to,
+			...(transition.markException
+				? { isException: sql`${occurrences.patternId} IS NOT NULL` }
+				: {}),
+			version: sql`${occurrences.version} + 1`,
+			updatedAt: options.now,
+		})
+		.where(
+			and(
+				eq(occurrences.id, id),
+				eq(occurrences.status, "scheduled"),
+				versionIs(options.requiredVersion),
+			),
+		)
+		.returning();
+	return (
+		row ??
+		explainMiss(db, id, options.requiredVersion, (current) =>
+			current.status === "scheduled"
+				? undefined
+				: new ApiError(
+						"conflict",
+						`Cannot ${transition.verb} occurrence ${id}: it is already ${current.status}.`,
+					),
+		)
+	);
+}

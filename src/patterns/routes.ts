@@ -1,0 +1,194 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { horizonMonths } from "../http/app-env";
+import { etagOf, notModified, requiredVersion } from "../http/etag";
+import { parseId } from "../http/ids";
+import { jsonBody, jsonResponse, problems } from "../http/openapi";
+import { decodeCursor, pageLimit, paginate } from "../http/pagination";
+import { validationHook } from "../http/validation";
+import { idParam } from "../lib/fields";
+import {
+	CreatePatternBody,
+	DeletePatternQuery,
+	ListPatternsQuery,
+	PatternSchema,
+	UpdatePatternBody,
+} from "./schemas";
+import { patternJson } from "./serialize";
+import {
+	createPattern,
+	deletePattern,
+	findPattern,
+	listPatterns,
+	type PatternChanges,
+	updatePattern,
+} from "./service";
+
+const tags = ["Patterns"];
+const etagHeader = {
+	ETag: { schema: { type: "string" as const }, description: "Strong validator" },
+};
+
+export const patternRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+patternRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/",
+		tags,
+		summary: "Create a weekly pattern and materialize its sessions",
+		request: jsonBody(CreatePatternBody),
+		responses: {
+			201: jsonResponse(
+				z.object({ pattern: PatternSchema, occurrences_created: z.number().int() }),
+				"Created",
+			),
+			...problems(400, 409, 413, 415, 422),
+		},
+	}),
+	async (c) => {
+		const body = c.req.valid("json");
+		const { pattern, created } = await createPattern(
+			c.var.db,
+			{
+				title: body.title,
+				description: body.description ?? "",
+				weekdays: (body.weekdays ?? [body.weekday ?? 0]).toSorted((a, b) => a - b),
+				interval: body.interval ?? 1,
+				count: body.count ?? null,
+				time: body.time,
+				timezone: body.timezone ?? "UTC",
+				durationMinutes: body.duration_minutes ?? 60,
+				startDate: body.start_date,
+				endDate: body.end_date ?? null,
+				isActive: body.is_active ?? true,
+			},
+			{
+				now: Date.now(),
+				generate: body.generate_occurrences ?? true,
+				monthsAhead: body.months_ahead ?? 3,
+			},
+		);
+		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
+		c.header("Location", `/api/patterns/${pattern.id}`);
+		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
+	},
+);
+
+patternRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/",
+		tags,
+		summary: "List patterns (by id; paginated with Link headers)",
+		request: { query: ListPatternsQuery },
+		responses: { 200: jsonResponse(z.array(PatternSchema), "Patterns"), ...problems(400) },
+	}),
+	async (c) => {
+		const query = c.req.valid("query");
+		const limit = pageLimit(query.limit);
+		const rows = await listPatterns(c.var.db, {
+			limit: limit + 1,
+			afterId: query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined,
+			isActive: query.is_active === undefined ? undefined : query.is_active === "true",
+			weekday: query.weekday,
+			search: query.search,
+		});
+		const page = paginate(c, rows, limit, (row) => ({ id: row.id }));
+		return c.json(page.map(patternJson), 200);
+	},
+);
+
+const onePattern = { params: idParam };
+
+patternRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/{id}",
+		tags,
+		summary: "Get one pattern",
+		request: onePattern,
+		responses: {
+			200: { ...jsonResponse(PatternSchema, "The pattern"), headers: etagHeader },
+			304: { description: "Not modified (If-None-Match)" },
+			...problems(404),
+		},
+	}),
+	async (c) => {
+		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const etag = etagOf("pattern", pattern.id, pattern.version);
+		c.header("ETag", etag);
+		if (notModified(c, etag)) return c.body(null, 304);
+		return c.json(patternJson(pattern), 200);
+	},
+);
+
+patternRoutes.openapi(
+	createRoute({
+		method: "patch",
+		path: "/{id}",
+		tags,
+		summary: "Update a pattern; its future unedited sessions follow",
+		request: { ...onePattern, ...jsonBody(UpdatePatternBody) },
+		responses: {
+			200: { ...jsonResponse(PatternSchema, "The updated pattern"), headers: etagHeader },
+			...problems(400, 404, 409, 412, 413, 415),
+		},
+	}),
+	async (c) => {
+		const id = parseId(c.req.valid("param").id, "Pattern");
+		const body = c.req.valid("json");
+		const changes: PatternChanges = {
+			title: body.title,
+			description: body.description,
+			weekdays:
+				body.weekdays?.toSorted((a, b) => a - b) ??
+				(body.weekday === undefined ? undefined : [body.weekday]),
+			interval: body.interval,
+			count: body.count,
+			time: body.time,
+			timezone: body.timezone,
+			durationMinutes: body.duration_minutes,
+			endDate: body.end_date,
+			isActive: body.is_active,
+		};
+		for (const key of Object.keys(changes) as (keyof PatternChanges)[]) {
+			if (changes[key] === undefined) delete changes[key];
+		}
+		const pattern = await updatePattern(c.var.db, id, changes, {
+			now: Date.now(),
+			requiredVersion: requiredVersion(c, "pattern", id),
+			horizonMonths: horizonMonths(c.env),
+		});
+		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
+		return c.json(patternJson(pattern), 200);
+	},
+);
+
+patternRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/{id}",
+		tags,
+		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
+		request: { ...onePattern, query: DeletePatternQuery },
+		responses: {
+			200: jsonResponse(z.object({ message: z.string() }), "Deleted or deactivated"),
+			...problems(400, 404, 409, 412),
+		},
+	}),
+	async (c) => {
+		const id = parseId(c.req.valid("param").id, "Pattern");
+		const flag = c.req.valid("query").delete_future ?? "true";
+		const deleteFuture = ["true", "True", "1"].includes(flag);
+		await deletePattern(c.var.db, id, {
+			now: Date.now(),
+			deleteFuture,
+			requiredVersion: requiredVersion(c, "pattern", id),
+		});
+		const message = deleteFuture
+			? `Pattern ${id} deleted, with its future unedited sessions; past and edited sessions remain.`
+			: `Pattern ${id} deactivated; its sessions remain and no new ones will be generated.`;
+		return c.json({ message }, 200);
+	},
+);

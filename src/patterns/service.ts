@@ -1,0 +1,261 @@
+import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { occurrences, type PatternRow, patterns } from "../db/schema";
+import { staleVersion } from "../http/etag";
+import { ApiError, notFound } from "../http/problem";
+import { minutesToMs } from "../lib/time";
+import { followsPattern, insertSlots, ruleOf } from "../materialization/slots";
+import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+
+/** The writable fields of a pattern, already validated. */
+export interface PatternFields {
+	title: string;
+	description: string;
+	weekdays: number[];
+	interval: number;
+	count: number | null;
+	time: string;
+	timezone: string;
+	durationMinutes: number;
+	startDate: string;
+	endDate: string | null;
+	isActive: boolean;
+}
+
+export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
+
+const SERIES_START = Date.UTC(1970, 0, 1);
+const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
+
+export function checkPatternRules(fields: PatternFields) {
+	if (fields.endDate !== null && fields.endDate <= fields.startDate) {
+		throw new ApiError("validation", "end_date must be after start_date.", {
+			errors: [{ path: "end_date", message: "Must be after start_date." }],
+		});
+	}
+	if (fields.endDate !== null && fields.count !== null) {
+		throw new ApiError("validation", "A series ends either by count or by end_date, not both.", {
+			errors: [{ path: "count", message: "Cannot be combined with end_date." }],
+		});
+	}
+}
+
+export async function createPattern(
+	db: Db,
+	fields: PatternFields,
+	options: { now: number; generate: boolean; monthsAhead: number },
+): Promise<{ pattern: PatternRow; created: number }> {
+	checkPatternRules(fields);
+	const { now } = options;
+	const rule = ruleOf(fields);
+	const until =
+		options.generate && fields.isActive ? horizonEnd(now, options.monthsAhead) : SERIES_START;
+	const plan = materializationPlan(rule, { from: SERIES_START, until });
+	const [inserted, slotInsert] = await db.batch([
+		db
+			.insert(patterns)
+			.values({
+				...fields,
+				materializedUntil: until,
+				nextSlotAt: plan.nextSlotAt,
+				createdAt: now,
+				updatedAt: now,
+			})
+			.returning(),
+		insertSlots(
+			db,
+			plan.slots.map((slot) => [null, 1, slot.start]),
+			now,
+		),
+	]);
+	const pattern = inserted[0];
+	if (!pattern) throw new Error("pattern insert returned no row");
+	return { pattern, created: slotInsert.meta.changes };
+}
+
+export async function findPattern(db: Db, id: number): Promise<PatternRow> {
+	const pattern = await db.query.patterns.findFirst({ where: livePattern(id) });
+	if (!pattern) throw notFound("Pattern", id);
+	return pattern;
+}
+
+export interface PatternFilter {
+	afterId?: number;
+	limit: number;
+	isActive?: boolean;
+	weekday?: number;
+	search?: string;
+}
+
+export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[]> {
+	const conditions: (SQL | undefined)[] = [isNull(patterns.deletedAt)];
+	if (filter.afterId !== undefined) conditions.push(gt(patterns.id, filter.afterId));
+	if (filter.isActive !== undefined) conditions.push(eq(patterns.isActive, filter.isActive));
+	if (filter.weekday !== undefined) {
+		conditions.push(
+			sql`EXISTS (SELECT 1 FROM json_each(${patterns.weekdays}) WHERE value = ${filter.weekday})`,
+		);
+	}
+	if (filter.search) {
+		conditions.push(sql`instr(lower(${patterns.title}), lower(${filter.search})) > 0`);
+	}
+	return db
+		.select()
+		.from(patterns)
+		.where(and(...conditions))
+		.orderBy(asc(patterns.id))
+		.limit(filter.limit);
+}
+
+const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDate"] as const;
+const copiedFields = ["title", "description", "durationMinutes"] as const;
+
+/** Statements after the pattern update run only if that update won: the pattern is at `version`. */
+const patternAt = (id: number, version: number) =>
+	sql`EXISTS (SELECT 1 FROM patterns WHERE id = ${id} AND version = ${version})`;
+
+/**
+ * Applies a partial update. Future sessions that still follow the pattern change with it: copied
+ * fields in place; a new slot rule (time, days, zone, interval, count, end date) replaces them with
+ * the new rule's slots over the window already materialized. Edited, cancelled, completed and past
+ * sessions are never touched. One read, then one atomic batch guarded by the pattern's version.
+ */
+export function updatePattern(
+	db: Db,
+	id: number,
+	changes: PatternChanges,
+	options: { now: number; requiredVersion?: number; horizonMonths: number },
+): Promise<PatternRow> {
+	return retryLostRace(options.requiredVersion, id, () =>
+		tryUpdatePattern(db, id, changes, options),
+	);
+}
+
+async function tryUpdatePattern(
+	db: Db,
+	id: number,
+	changes: PatternChanges,
+	options: { now: number; requiredVersion?: number; horizonMonths: number },
+): Promise<PatternRow | undefined> {
+	const { now } = options;
+	const current = await findPattern(db, id);
+	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
+		throw staleVersion("pattern", id);
+	}
+	const next = { ...current, ...changes };
+	checkPatternRules(next);
+	const nextVersion = current.version + 1;
+
+	const movesSlots = slotFields.some(
+		(field) =>
+			field in changes && JSON.stringify(changes[field]) !== JSON.stringify(current[field]),
+	);
+	const reactivated = next.isActive && !current.isActive;
+	let materializedUntil = current.materializedUntil;
+	if (reactivated)
+		materializedUntil = Math.max(materializedUntil, horizonEnd(now, options.horizonMonths));
+	const regenerate = movesSlots || reactivated;
+	const rule = ruleOf(next);
+	const nextSlotAt = regenerate
+		? (firstSlotAtOrAfter(rule, materializedUntil)?.start ?? null)
+		: current.nextSlotAt;
+
+	const patternUpdate = db
+		.update(patterns)
+		.set({ ...changes, version: nextVersion, updatedAt: now, materializedUntil, nextSlotAt })
+		.where(and(livePattern(id), eq(patterns.version, current.version)))
+		.returning();
+
+	const guard = patternAt(id, nextVersion);
+	const sessionWrites = [];
+	if (regenerate) {
+		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		sessionWrites.push(
+			db.delete(occurrences).where(and(followsPattern(id, now), guard)),
+			insertSlots(
+				db,
+				plan.slots.map((slot) => [id, nextVersion, slot.start]),
+				now,
+			),
+		);
+	}
+	if (copiedFields.some((field) => field in changes)) {
+		sessionWrites.push(
+			db
+				.update(occurrences)
+				.set({
+					title: next.title,
+					description: next.description,
+					durationMinutes: next.durationMinutes,
+					endAt: sql`${occurrences.startAt} + ${minutesToMs(next.durationMinutes)}`,
+					version: sql`${occurrences.version} + 1`,
+					updatedAt: now,
+				})
+				.where(and(followsPattern(id, now), guard)),
+		);
+	}
+	const [updated] = await db.batch([patternUpdate, ...sessionWrites]);
+	return updated[0];
+}
+
+/**
+ * Deletes (soft) a pattern and, with deleteFuture, its future sessions that still follow it;
+ * history and hand-edited sessions stay. deleteFuture=false only deactivates the pattern.
+ */
+export function deletePattern(
+	db: Db,
+	id: number,
+	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
+): Promise<PatternRow> {
+	return retryLostRace(options.requiredVersion, id, () => tryDeletePattern(db, id, options));
+}
+
+async function tryDeletePattern(
+	db: Db,
+	id: number,
+	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
+): Promise<PatternRow | undefined> {
+	const { now } = options;
+	const current = await findPattern(db, id);
+	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
+		throw staleVersion("pattern", id);
+	}
+	const nextVersion = current.version + 1;
+	const patternUpdate = db
+		.update(patterns)
+		.set({
+			isActive: false,
+			version: nextVersion,
+			updatedAt: now,
+			...(options.deleteFuture ? { deletedAt: now } : {}),
+		})
+		.where(and(livePattern(id), eq(patterns.version, current.version)))
+		.returning();
+	const [updated] = options.deleteFuture
+		? await db.batch([
+				patternUpdate,
+				db.delete(occurrences).where(and(followsPattern(id, now), patternAt(id, nextVersion))),
+			])
+		: await db.batch([patternUpdate]);
+	return updated[0];
+}
+
+/**
+ * Runs a read-then-guarded-write attempt. An attempt returns undefined when another writer changed
+ * the pattern between its read and its write (nothing of it was applied). With If-Match that is a
+ * 412; without, the attempt is simply made again on the fresh row.
+ */
+async function retryLostRace(
+	requiredVersion: number | undefined,
+	id: number,
+	attempt: () => Promise<PatternRow | undefined>,
+): Promise<PatternRow> {
+	for (let tries = 1; ; tries++) {
+		const pattern = await attempt();
+		if (pattern) return pattern;
+		if (requiredVersion !== undefined) throw staleVersion("pattern", id);
+		if (tries === 3) {
+			throw new ApiError("conflict", `Pattern ${id} is being changed by another request; retry.`);
+		}
+	}
+}

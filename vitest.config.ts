@@ -1,0 +1,24 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+	// Relative to the project root, where npm runs vitest.
+	const migrations = await readD1Migrations("migrations");
+	return {
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: "./wrangler.toml" },
+				miniflare: {
+					bindings: {
+						TEST_MIGRATIONS: migrations,
+						ADMIN_TOKEN: "test-root-token",
+					},
+				},
+			}),
+		],
+		test: {
+			setupFiles: ["./test/setup/apply-migrations.ts"],
+			include: ["test/**/*.test.ts"],
+		},
+	};
+});
