@@ -1,11 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import { createDb, emptyUsage, meteredD1 } from "./db/client";
 import type { AppEnv } from "./http/app-env";
+import { requireAuth } from "./http/auth";
+import { corsFromEnv, rateLimit } from "./http/edge";
+import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { validationHook } from "./http/validation";
 import { jobRoutes } from "./jobs/routes";
+import { keyRoutes } from "./keys/routes";
 import { limits } from "./lib/fields";
 import { occurrenceRoutes } from "./occurrences/routes";
 import { patternRoutes } from "./patterns/routes";
@@ -21,9 +26,11 @@ export function createApp() {
 		const sent = c.req.header("X-Request-Id");
 		const requestId = sent && requestIdShape.test(sent) ? sent : crypto.randomUUID();
 		const usage = emptyUsage();
+		const rider = {};
 		c.set("requestId", requestId);
 		c.set("usage", usage);
-		c.set("db", createDb(meteredD1(c.env.DB, usage)));
+		c.set("rider", rider);
+		c.set("db", createDb(meteredD1(c.env.DB, usage, rider)));
 		await next();
 		c.header("X-Request-Id", requestId);
 		if (c.req.path.startsWith("/api")) {
@@ -47,6 +54,8 @@ export function createApp() {
 		);
 	});
 
+	app.use("*", secureHeaders());
+	app.use("/api/*", corsFromEnv);
 	app.use(
 		"/api/*",
 		bodyLimit({
@@ -73,9 +82,29 @@ export function createApp() {
 		await next();
 	});
 
+	app.use("/api/*", requireAuth, rateLimit, idempotency);
+
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
+	app.route("/api/keys", keyRoutes);
+
+	app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+		type: "http",
+		scheme: "bearer",
+		description: "An API key (`cal_…`) or the root token. Feeds (.ics) also take `?key=`.",
+	});
+	app.doc31("/openapi.json", (c) => ({
+		openapi: "3.1.0",
+		info: {
+			title: "Calendar API",
+			version: "1.0.0",
+			description:
+				"Weekly recurring session patterns and one-time sessions, materialized ahead of time. Errors are RFC 9457 problem+json.",
+		},
+		servers: [{ url: new URL(c.req.url).origin }],
+		security: [{ bearer: [] }],
+	}));
 
 	const methodsFor = allowedMethods(app);
 	app.notFound((c) => {

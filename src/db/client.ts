@@ -29,29 +29,51 @@ function record(usage: D1Usage, meta: Partial<D1Meta> | undefined) {
 }
 
 /**
+ * A statement to commit atomically with the request's first write (see idempotency.ts): it is
+ * added to that write's batch, so "the response was produced" and "the write happened" are one
+ * fact. Used once, then cleared.
+ */
+export interface WriteRider {
+	statement?: D1PreparedStatement;
+}
+
+const writes = /^\s*(insert|update|delete|replace|with)\b/i;
+
+/**
  * Wraps a D1 binding so that every round trip (a statement or a batch) adds its `meta` to `usage`.
  * `first()` and `raw()` return no meta, so they are answered through `all()`; `raw()` rebuilds
  * rows from object values in column order, exactly as drizzle's own batch path does.
  */
-export function meteredD1(d1: D1Database, usage: D1Usage): D1Database {
+export function meteredD1(d1: D1Database, usage: D1Usage, rider: WriteRider = {}): D1Database {
 	const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
 
-	const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
-		const all = async <T>() => {
+	/** Runs statements as one round trip, with the rider joined to the first write. */
+	const batch = async <T>(statements: D1PreparedStatement[], isWrite: boolean) => {
+		usage.queries += 1;
+		const riding = isWrite ? rider.statement : undefined;
+		if (riding) rider.statement = undefined;
+		const results = await d1.batch<T>(riding ? [...statements, riding] : statements);
+		for (const result of results) record(usage, result.meta);
+		return riding ? results.slice(0, -1) : results;
+	};
+
+	const wrap = (statement: D1PreparedStatement, query: string): D1PreparedStatement => {
+		const isWrite = writes.test(query);
+		const execute = async <T>(): Promise<D1Result<T>> => {
+			if (isWrite && rider.statement) {
+				const [result] = await batch<T>([statement], true);
+				if (result) return result;
+			}
 			usage.queries += 1;
 			const result = await statement.all<T>();
 			record(usage, result.meta);
 			return result;
 		};
+		const all = execute;
 		const wrapped = {
-			bind: (...values: unknown[]) => wrap(statement.bind(...values)),
+			bind: (...values: unknown[]) => wrap(statement.bind(...values), query),
 			all,
-			run: async <T>() => {
-				usage.queries += 1;
-				const result = await statement.run<T>();
-				record(usage, result.meta);
-				return result;
-			},
+			run: execute,
 			first: async (column?: string) => {
 				const row = (await all<Record<string, unknown>>()).results[0];
 				if (row === undefined) return null;
@@ -69,13 +91,12 @@ export function meteredD1(d1: D1Database, usage: D1Usage): D1Database {
 	};
 
 	return {
-		prepare: (query: string) => wrap(d1.prepare(query)),
-		batch: async <T>(statements: D1PreparedStatement[]) => {
-			usage.queries += 1;
-			const results = await d1.batch<T>(statements.map((s) => originals.get(s) ?? s));
-			for (const result of results) record(usage, result.meta);
-			return results;
-		},
+		prepare: (query: string) => wrap(d1.prepare(query), query),
+		batch: <T>(statements: D1PreparedStatement[]) =>
+			batch<T>(
+				statements.map((s) => originals.get(s) ?? s),
+				true,
+			),
 		exec: (query: string) => {
 			usage.queries += 1;
 			return d1.exec(query);

@@ -88,6 +88,9 @@ export const occurrences = sqliteTable(
 	],
 );
 
+export const apiKeyScopes = ["read", "write", "admin"] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
 export const apiKeys = sqliteTable("api_keys", {
 	id: integer("id").primaryKey({ autoIncrement: true }),
 	name: text("name").notNull(),
@@ -95,7 +98,7 @@ export const apiKeys = sqliteTable("api_keys", {
 	prefix: text("prefix").notNull(),
 	/** SHA-256 of the whole key, hex. The key itself is never stored. */
 	hash: text("hash").notNull().unique(),
-	scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+	scopes: text("scopes", { mode: "json" }).$type<ApiKeyScope[]>().notNull(),
 	createdAt: integer("created_at").notNull(),
 	revokedAt: integer("revoked_at"),
 });
@@ -108,7 +111,8 @@ export const idempotencyKeys = sqliteTable(
 		key: text("key").notNull(),
 		/** SHA-256 of method, path and body: a retry must send the same request. */
 		requestHash: text("request_hash").notNull(),
-		state: text("state", { enum: ["pending", "done"] }).notNull(),
+		/** pending: claimed; committed: its write is in (same batch); done: response stored. */
+		state: text("state", { enum: ["pending", "committed", "done"] }).notNull(),
 		responseStatus: integer("response_status"),
 		responseBody: text("response_body"),
 		createdAt: integer("created_at").notNull(),

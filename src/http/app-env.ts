@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { D1Usage, Db } from "../db/client";
+import type { D1Usage, Db, WriteRider } from "../db/client";
 
 /** Who is calling: the root token, an API key, or nobody (public reads). */
 export interface Principal {
@@ -13,6 +13,7 @@ export interface AppEnv {
 	Variables: {
 		db: Db;
 		usage: D1Usage;
+		rider: WriteRider;
 		requestId: string;
 		principal: Principal;
 	};
