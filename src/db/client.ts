@@ -1,4 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
+import { defaultRetryPolicy, isWrite, mayRetry, type RetryPolicy, withRetry } from "./retry";
 import * as schema from "./schema";
 
 /** What D1 reported for the statements of one request, summed (D1's own `meta`). */
@@ -37,35 +38,47 @@ export interface WriteRider {
 	statement?: D1PreparedStatement;
 }
 
-const writes = /^\s*(insert|update|delete|replace|with)\b/i;
-
 /**
- * Wraps a D1 binding so that every round trip (a statement or a batch) adds its `meta` to `usage`.
+ * Wraps a D1 binding so that every round trip (a statement or a batch) adds its `meta` to `usage`,
+ * and reads and idempotent writes are retried after D1's transient failures (see retry.ts).
  * `first()` and `raw()` return no meta, so they are answered through `all()`; `raw()` rebuilds
  * rows from object values in column order, exactly as drizzle's own batch path does.
  */
-export function meteredD1(d1: D1Database, usage: D1Usage, rider: WriteRider = {}): D1Database {
+export function meteredD1(
+	d1: D1Database,
+	usage: D1Usage,
+	rider: WriteRider = {},
+	policy: RetryPolicy = defaultRetryPolicy,
+): D1Database {
 	const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+	/** The SQL text of each statement this wrapper prepared; unknown statements count as writes. */
+	const queries = new WeakMap<D1PreparedStatement, string>();
 
 	/** Runs statements as one round trip, with the rider joined to the first write. */
-	const batch = async <T>(statements: D1PreparedStatement[], isWrite: boolean) => {
-		usage.queries += 1;
-		const riding = isWrite ? rider.statement : undefined;
+	const batch = async <T>(statements: D1PreparedStatement[], hasWrite: boolean) => {
+		const riding = hasWrite ? rider.statement : undefined;
 		if (riding) rider.statement = undefined;
-		const results = await d1.batch<T>(riding ? [...statements, riding] : statements);
+		const sent = riding ? [...statements, riding] : statements;
+		const retriable = sent.every((statement) => mayRetry(queries.get(statement) ?? "UPDATE"));
+		const results = await withRetry(retriable, policy, () => {
+			usage.queries += 1;
+			return d1.batch<T>(sent);
+		});
 		for (const result of results) record(usage, result.meta);
 		return riding ? results.slice(0, -1) : results;
 	};
 
 	const wrap = (statement: D1PreparedStatement, query: string): D1PreparedStatement => {
-		const isWrite = writes.test(query);
+		queries.set(statement, query);
 		const execute = async <T>(): Promise<D1Result<T>> => {
-			if (isWrite && rider.statement) {
+			if (isWrite(query) && rider.statement) {
 				const [result] = await batch<T>([statement], true);
 				if (result) return result;
 			}
-			usage.queries += 1;
-			const result = await statement.all<T>();
+			const result = await withRetry(mayRetry(query), policy, () => {
+				usage.queries += 1;
+				return statement.all<T>();
+			});
 			record(usage, result.meta);
 			return result;
 		};

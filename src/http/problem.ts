@@ -76,15 +76,21 @@ export function problemResponse(c: Context, error: ApiError): Response {
 	});
 }
 
-/** D1 errors that mean "try again": the request did not reach or finish on the database. */
+/**
+ * D1 errors that mean "the database had a blip; the same request may well succeed shortly": the
+ * ones D1's error list says to retry (https://developers.cloudflare.com/d1/observability/debug-d1/)
+ * plus overload and lock contention. Whether a write they interrupted committed is unknown, which
+ * is why only reads and idempotent writes are retried (src/db/retry.ts).
+ */
 const transientD1 =
-	/network connection lost|storage caused object to be reset|reset because its code was updated|internal error|overloaded|timed? ?out|D1_ERROR: .*(busy|locked)/i;
+	/network connection lost|storage caused object to be reset|reset because its code was updated|cannot resolve D1 DB due to transient issue|D1 DB is overloaded|too many requests queued|requests queued for too long|D1_ERROR: .*(SQLITE_BUSY|database is locked)/i;
 
 export function isTransientD1Error(error: unknown): boolean {
 	return error instanceof Error && transientD1.test(causeChain(error));
 }
 
-function causeChain(error: Error): string {
+/** An error's message followed by those of its causes (drizzle wraps D1's error as a cause). */
+export function causeChain(error: Error): string {
 	let text = error.message;
 	let cause: unknown = error.cause;
 	while (cause instanceof Error) {

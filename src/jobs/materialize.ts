@@ -1,5 +1,6 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { idempotent } from "../db/retry";
 import { patterns } from "../db/schema";
 import { insertSlots, ruleOf, type SlotTuple } from "../materialization/slots";
 import { horizonEnd, materializationPlan } from "../recurrence";
@@ -76,7 +77,12 @@ export async function materializeDuePatterns(
 			for (const slot of plan.slots) slots.push([pattern.id, pattern.version, slot.start]);
 			marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
 		}
-		const [inserted] = await db.batch([insertSlots(db, slots, now), advanceMarks(db, marks)]);
+		// Both statements may run twice harmlessly (slots are unique; marks are absolute values), so
+		// the D1 wrapper may retry this batch after a transient failure.
+		const [inserted] = await db.batch([
+			idempotent(insertSlots(db, slots, now)),
+			idempotent(advanceMarks(db, marks)),
+		]);
 		report.patterns_scanned += page.length;
 		report.occurrences_created += inserted.meta.changes;
 		report.batches += 1;

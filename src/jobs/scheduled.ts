@@ -1,13 +1,32 @@
-import { createDb } from "../db/client";
+import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { horizonMonths } from "../http/app-env";
+import { causeChain } from "../http/problem";
 import { materializeDuePatterns } from "./materialize";
 
-/** The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. */
+/**
+ * The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. It goes
+ * through the same retrying D1 wrapper as requests. A run that fails anyway is logged and rethrown
+ * (so the platform records the failed invocation); every page it finished stays done, and the
+ * next run carries on from there.
+ */
 export async function runScheduledMaterialization(env: Env, now: number) {
-	const report = await materializeDuePatterns(createDb(env.DB), {
-		now,
-		months: horizonMonths(env),
-	});
-	console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report }));
-	return report;
+	const usage = emptyUsage();
+	try {
+		const report = await materializeDuePatterns(createDb(meteredD1(env.DB, usage)), {
+			now,
+			months: horizonMonths(env),
+		});
+		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report, d1: usage }));
+		return report;
+	} catch (error) {
+		console.error(
+			JSON.stringify({
+				event: "materialize_failed",
+				trigger: "cron",
+				error: error instanceof Error ? causeChain(error) : String(error),
+				d1: usage,
+			}),
+		);
+		throw error;
+	}
 }
