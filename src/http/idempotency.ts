@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
+import { idempotent } from "../db/retry";
 import { idempotencyKeys } from "../db/schema";
 import { sha256Hex } from "../keys/secrets";
 import type { AppEnv } from "./app-env";
@@ -78,6 +79,14 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 				headers: { ...stored.headers, "Idempotent-Replayed": "true" },
 			});
 		}
+		if (existing.state === "committed" && existing.createdAt < now - ABANDONED_MS) {
+			// Its write is in, but the request died before storing the response (D1 failed after
+			// the commit). Running it again would write twice, and waiting will not help.
+			throw new ApiError(
+				"conflict",
+				"The request with this Idempotency-Key was applied, but its response was lost in a failure; it will not be applied again. Fetch the resource to see the result.",
+			);
+		}
 		throw new ApiError(
 			"conflict",
 			"A request with this Idempotency-Key is still being processed; retry shortly.",
@@ -94,7 +103,9 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 	if (c.res.status >= 500) {
 		// Nothing was written (a failed request changes nothing): free the key for a retry.
-		await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "pending")));
+		await idempotent(
+			db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "pending"))),
+		);
 		return;
 	}
 	const headers: Record<string, string> = {};
@@ -103,12 +114,15 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 		if (value !== null) headers[name] = value;
 	}
 	const body = await c.res.clone().text();
-	await db
-		.update(idempotencyKeys)
-		.set({
-			state: "done",
-			responseStatus: c.res.status,
-			responseBody: JSON.stringify({ headers, body }),
-		})
-		.where(where);
+	// Absolute values: safe for the D1 wrapper to retry after a transient failure.
+	await idempotent(
+		db
+			.update(idempotencyKeys)
+			.set({
+				state: "done",
+				responseStatus: c.res.status,
+				responseBody: JSON.stringify({ headers, body }),
+			})
+			.where(where),
+	);
 };

@@ -1,5 +1,12 @@
 // A D1 binding that fails chosen round trips, for fault-injection tests. A round trip is one
 // execution of a statement (all/run/first/raw) or one batch: what D1 sees as one request.
+import {
+	createExecutionContext,
+	createScheduledController,
+	waitOnExecutionContext,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 
 export interface FaultPlan {
 	/** 1-based index of the first round trip to fail; none fails when absent. */
@@ -78,4 +85,25 @@ export function faultyD1(d1: D1Database, plan: FaultPlan = {}): FaultyD1 {
 		dump: () => d1.dump(),
 		trips,
 	} as FaultyD1;
+}
+
+/** Sends a request through the Worker's real entry point with a faulty D1 in place of env.DB. */
+export async function fetchWithFaults(plan: FaultPlan, request: Request) {
+	const DB = faultyD1(env.DB, plan);
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(request, { ...env, DB }, ctx);
+	await waitOnExecutionContext(ctx);
+	return { response, trips: DB.trips };
+}
+
+/** Runs the Cron Trigger's handler with a faulty D1; `error` is what the run failed with. */
+export async function scheduledWithFaults(plan: FaultPlan, scheduledTime = Date.now()) {
+	const DB = faultyD1(env.DB, plan);
+	const ctx = createExecutionContext();
+	worker.scheduled(createScheduledController({ scheduledTime }), { ...env, DB }, ctx);
+	const error = await waitOnExecutionContext(ctx).then(
+		() => undefined,
+		(failure: unknown) => failure,
+	);
+	return { error, trips: DB.trips };
 }
