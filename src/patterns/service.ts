@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -110,7 +111,12 @@ export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[
 const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDate"] as const;
 const copiedFields = ["title", "description", "durationMinutes"] as const;
 
-/** Statements after the pattern update run only if that update won: the pattern is at `version`. */
+/**
+ * Session writes go before the pattern update in its batch, guarded by the version the request
+ * read: the pattern is still at it only if no other writer got there first, and then the whole
+ * batch applies. (A guard on the version after the update would let a losing writer act on the
+ * winner's version: two racing edits that both bump 1 → 2.)
+ */
 const patternAt = (id: number, version: number) =>
 	sql`EXISTS (SELECT 1 FROM patterns WHERE id = ${id} AND version = ${version})`;
 
@@ -166,20 +172,21 @@ async function tryUpdatePattern(
 		.where(and(livePattern(id), eq(patterns.version, current.version)))
 		.returning();
 
-	const guard = patternAt(id, nextVersion);
-	const sessionWrites = [];
+	const guard = patternAt(id, current.version);
+	const sessionWrites: BatchItem<"sqlite">[] = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
 		sessionWrites.push(
 			db.delete(occurrences).where(and(followsPattern(id, now), guard)),
+			// Copies the pattern's fields as they are before its update; the UPDATE below fixes them.
 			insertSlots(
 				db,
-				plan.slots.map((slot) => [id, nextVersion, slot.start]),
+				plan.slots.map((slot) => [id, current.version, slot.start]),
 				now,
 			),
 		);
 	}
-	if (copiedFields.some((field) => field in changes)) {
+	if (copiedFields.some((field) => field in changes) || "timezone" in changes) {
 		sessionWrites.push(
 			db
 				.update(occurrences)
@@ -187,6 +194,7 @@ async function tryUpdatePattern(
 					title: next.title,
 					description: next.description,
 					durationMinutes: next.durationMinutes,
+					timezone: next.timezone,
 					endAt: sql`${occurrences.startAt} + ${minutesToMs(next.durationMinutes)}`,
 					version: sql`${occurrences.version} + 1`,
 					updatedAt: now,
@@ -194,8 +202,10 @@ async function tryUpdatePattern(
 				.where(and(followsPattern(id, now), guard)),
 		);
 	}
-	const [updated] = await db.batch([patternUpdate, ...sessionWrites]);
-	return updated[0];
+	// The pattern update goes last (see patternAt); its RETURNING row is the last result.
+	const statements: BatchItem<"sqlite">[] = [...sessionWrites, patternUpdate];
+	const results = await db.batch(statements as [BatchItem<"sqlite">]);
+	return (results[sessionWrites.length] as PatternRow[] | undefined)?.[0];
 }
 
 /**
@@ -231,12 +241,11 @@ async function tryDeletePattern(
 		})
 		.where(and(livePattern(id), eq(patterns.version, current.version)))
 		.returning();
-	const [updated] = options.deleteFuture
-		? await db.batch([
-				patternUpdate,
-				db.delete(occurrences).where(and(followsPattern(id, now), patternAt(id, nextVersion))),
-			])
-		: await db.batch([patternUpdate]);
+	if (!options.deleteFuture) return (await patternUpdate)[0];
+	const [, updated] = await db.batch([
+		db.delete(occurrences).where(and(followsPattern(id, now), patternAt(id, current.version))),
+		patternUpdate,
+	]);
 	return updated[0];
 }
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb, emptyUsage, meteredD1 } from "../../src/db/client";
 import { backoffMs, idempotent, type RetryPolicy } from "../../src/db/retry";
 import { patterns } from "../../src/db/schema";
@@ -52,6 +52,14 @@ async function send(plan: FaultPlan, method: string, path: string, init: Request
 	await waitOnExecutionContext(ctx);
 	return { response, trips: DB.trips };
 }
+
+beforeAll(() => {
+	// Injected failures are logged as 5xx errors; the assertions below are what matters here.
+	vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterAll(() => {
+	vi.restoreAllMocks();
+});
 
 describe("D1 retries: reads", () => {
 	it("retries a read after transient failures and returns its rows", async () => {

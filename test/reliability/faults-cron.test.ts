@@ -81,9 +81,9 @@ describe("Cron Trigger under D1 faults", () => {
 				expect(await sessionCount(), label).toBeGreaterThan(before);
 			}
 		}
-		expect(errors.mock.calls.some(([line]) => String(line).includes("materialize_failed"))).toBe(
-			true,
-		);
+		expect(
+			errors.mock.calls.some(([line]: unknown[]) => String(line).includes("materialize_failed")),
+		).toBe(true);
 	});
 
 	it("rides out one transient failure of any round trip within the same run", async () => {
