@@ -61,10 +61,10 @@ export function createApp() {
 		bodyLimit({
 			maxSize: limits.bodyBytes,
 			onError: () => {
-				throw new ApiError(
-					"payload_too_large",
-					`Request bodies are at most ${limits.bodyBytes} bytes.`,
-				);
+				const message = `Request bodies are at most ${limits.bodyBytes} bytes.`;
+				throw new ApiError("payload_too_large", message, {
+					errors: [{ path: "(body)", message }],
+				});
 			},
 		}),
 	);

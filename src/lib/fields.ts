@@ -2,30 +2,78 @@ import { z } from "@hono/zod-openapi";
 import { isRealDate, isRealTime, isValidTimeZone, normalizeTime } from "../recurrence";
 import { parseInstant } from "./time";
 
-/** Input limits, enforced here and documented in the README. */
+/**
+ * Input limits, enforced by the schemas below and by the routes' schemas, and listed in
+ * docs/reliability.md. Each bounds the work or storage one request can cause; a request past one
+ * is a 400 (413 for the body) naming the field in `errors[].path`.
+ */
 export const limits = {
+	/** title: characters (Unicode code points, as JSON Schema's maxLength counts them). */
 	titleLength: 200,
+	/** description: characters. */
 	descriptionLength: 5000,
+	/** weekdays: entries (each 0–6, no repeats). */
 	maxWeekdays: 7,
+	/** interval: weeks between active weeks. */
 	maxInterval: 52,
+	/** count: sessions in a series. */
 	maxCount: 1000,
+	/** months_ahead on create and on the materialize job. */
 	maxMonthsAhead: 12,
+	/** end − start of a range query, in days. */
 	maxRangeDays: 366,
+	/** Rows per page when `limit` is not given. */
 	defaultListLimit: 500,
+	/** `limit` of list endpoints. */
 	maxListLimit: 2000,
+	/** Request body, in bytes (413 past it). */
 	bodyBytes: 64 * 1024,
 } as const;
 
-export const title = z
-	.string()
-	.min(1, "Title may not be blank.")
-	.max(limits.titleLength, `Title is at most ${limits.titleLength} characters.`)
-	.openapi({ example: "Morning yoga" });
+/** Characters as people (and JSON Schema's maxLength) count them: code points, not UTF-16 units. */
+function characters(text: string): number {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
 
-export const description = z
-	.string()
-	.max(limits.descriptionLength, `Description is at most ${limits.descriptionLength} characters.`)
-	.openapi({ example: "Bring a mat." });
+/** An unpaired surrogate has no UTF-8 form: storage would silently turn it into U+FFFD. */
+const unpairedSurrogate = /\p{Cs}/u;
+
+/** Text of at most `max` characters, of valid Unicode. */
+export function boundedText(
+	field: string,
+	max: number,
+	min = 0,
+	blank = `${field} may not be blank.`,
+) {
+	return z
+		.string()
+		.refine((value) => !unpairedSurrogate.test(value), {
+			message: `${field} must be valid Unicode text (it has an unpaired surrogate).`,
+			abort: true,
+		})
+		.refine((value) => characters(value) >= min, { message: blank, abort: true })
+		.refine((value) => characters(value) <= max, `${field} is at most ${max} characters.`)
+		.openapi({ minLength: min, maxLength: max });
+}
+
+export const title = boundedText("Title", limits.titleLength, 1, "Title may not be blank.").openapi(
+	{
+		example: "Morning yoga",
+	},
+);
+
+export const description = boundedText("Description", limits.descriptionLength).openapi({
+	example: "Bring a mat.",
+});
+
+/** `limit` of list endpoints: a page size from 1 to maxListLimit. */
+export const listLimit = z.coerce
+	.number()
+	.int("limit must be a whole number.")
+	.min(1, `limit is 1 to ${limits.maxListLimit}.`)
+	.max(limits.maxListLimit, `limit is 1 to ${limits.maxListLimit}.`);
 
 export const durationMinutes = z
 	.number()

@@ -1,6 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
-import { description, durationMinutes, instant, limits, timeZone, title } from "../lib/fields";
+import {
+	description,
+	durationMinutes,
+	instant,
+	limits,
+	listLimit,
+	timeZone,
+	title,
+} from "../lib/fields";
 
 export const CreateOccurrenceBody = z
 	.object({
@@ -51,7 +59,7 @@ export const RangeQuery = z
 		start: instant,
 		end: instant,
 		status: statusList.optional(),
-		limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
+		limit: listLimit.optional(),
 		cursor: z.string().optional(),
 	})
 	.superRefine((query, ctx) => {

@@ -4,6 +4,7 @@ import {
 	description,
 	durationMinutes,
 	limits,
+	listLimit,
 	timeZone,
 	title,
 	wallTime,
@@ -13,7 +14,7 @@ import {
 const weekdays = z
 	.array(weekday)
 	.min(1, "Give at least one weekday.")
-	.max(limits.maxWeekdays)
+	.max(limits.maxWeekdays, `Give at most ${limits.maxWeekdays} weekdays.`)
 	.refine((days) => new Set(days).size === days.length, "Weekdays must not repeat.")
 	.openapi({ example: [1, 3], description: "0 = Monday … 6 = Sunday" });
 
@@ -146,7 +147,7 @@ export const PatternSchema = z
 	});
 
 export const ListPatternsQuery = z.object({
-	limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
+	limit: listLimit.optional(),
 	cursor: z.string().optional(),
 	is_active: z.enum(["true", "false"]).optional(),
 	weekday: z.coerce.number().int().min(0).max(6).optional(),
