@@ -99,6 +99,14 @@ export async function sessionsOf(patternId: number) {
 	return results;
 }
 
+/** Empties the data tables, for tests whose assertions count over every pattern (the cron's). */
+export async function emptyTables() {
+	await env.DB.batch([
+		env.DB.prepare("DELETE FROM occurrences"),
+		env.DB.prepare("DELETE FROM patterns"),
+	]);
+}
+
 export async function tableCounts() {
 	const row = await env.DB.prepare(
 		"SELECT (SELECT count(*) FROM patterns) AS patterns, (SELECT count(*) FROM occurrences) AS occurrences, (SELECT coalesce(sum(version), 0) FROM patterns) + (SELECT coalesce(sum(version), 0) FROM occurrences) AS versions",
@@ -176,10 +184,12 @@ export interface CronReport {
 }
 
 /**
- * Fires the Worker's scheduled handler `runs` times at once, as the Cron Trigger would, and waits
- * for its waitUntil work. Returns the materialize lines it logged, parsed.
+ * Fires the Worker's scheduled handler `runs` times at once (at `at`, default now), as the Cron
+ * Trigger would, and waits for its waitUntil work. Returns the materialize lines it logged, parsed.
  */
-export async function runCron(options: { at: string; horizonMonths?: string; runs?: number }) {
+export async function runCron(
+	options: { at?: string; horizonMonths?: string; runs?: number } = {},
+) {
 	// Captured, not printed: the lines are the assertion.
 	const log = vi.spyOn(console, "log").mockImplementation(() => {});
 	const cronEnv = options.horizonMonths ? { ...env, HORIZON_MONTHS: options.horizonMonths } : env;
@@ -188,7 +198,7 @@ export async function runCron(options: { at: string; horizonMonths?: string; run
 			Array.from({ length: options.runs ?? 1 }, async () => {
 				const ctx = createExecutionContext();
 				const controller = createScheduledController({
-					scheduledTime: new Date(options.at),
+					scheduledTime: options.at ? new Date(options.at) : new Date(),
 					cron: "0 3 * * *",
 				});
 				await worker.scheduled(controller, cronEnv, ctx);
