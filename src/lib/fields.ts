@@ -59,6 +59,8 @@ export const wallTime = z
 export const timeZone = z
 	.string()
 	.refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/Paris.")
+	// Stored as the zone's canonical spelling ("europe/paris" -> "Europe/Paris").
+	.transform((name) => new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone)
 	.openapi({ example: "Europe/Paris" });
 
 export const instant = z
