@@ -43,7 +43,8 @@ export interface RangeFilter {
 	patternId?: number;
 	/** Keyset cursor: rows strictly after (startAt, id) in list order. */
 	after?: { startAt: number; id: number };
-	limit: number;
+	/** Undefined: every matching row. */
+	limit?: number;
 }
 
 /**
@@ -73,12 +74,13 @@ export function listOccurrences(db: Db, filter: RangeFilter): Promise<Occurrence
 			sql`(${occurrences.startAt}, ${occurrences.id}) > (${startAt}, ${id})`,
 		);
 	}
-	return db
+	const query = db
 		.select()
 		.from(occurrences)
 		.where(and(...conditions))
 		.orderBy(asc(occurrences.startAt), asc(occurrences.id))
-		.limit(filter.limit);
+		.$dynamic();
+	return filter.limit === undefined ? query : query.limit(filter.limit);
 }
 
 export interface OccurrenceChanges {

@@ -81,7 +81,8 @@ export async function findPattern(db: Db, id: number): Promise<PatternRow> {
 
 export interface PatternFilter {
 	afterId?: number;
-	limit: number;
+	/** Undefined: every matching pattern. */
+	limit?: number;
 	isActive?: boolean;
 	weekday?: number;
 	search?: string;
@@ -99,12 +100,13 @@ export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[
 	if (filter.search) {
 		conditions.push(sql`instr(lower(${patterns.title}), lower(${filter.search})) > 0`);
 	}
-	return db
+	const query = db
 		.select()
 		.from(patterns)
 		.where(and(...conditions))
 		.orderBy(asc(patterns.id))
-		.limit(filter.limit);
+		.$dynamic();
+	return filter.limit === undefined ? query : query.limit(filter.limit);
 }
 
 const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDate"] as const;
