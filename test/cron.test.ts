@@ -134,4 +134,21 @@ describe("the Cron Trigger", () => {
 		expect(slots).toHaveLength(19);
 		expect(new Set(slots).size).toBe(19);
 	});
+
+	it("leaves one session per slot, at the new time, when a pattern edit races it", async () => {
+		const { pattern } = await ungenerated();
+		await runCron({ horizonMonths: "1" });
+		await Promise.all([
+			runCron({ horizonMonths: "3" }),
+			api("PATCH", `/api/patterns/${pattern.id}`, { body: { time: "09:00" } }),
+		]);
+		// Whichever won, a later run completes the horizon with the new rule only.
+		await runCron({ horizonMonths: "3" });
+		const sessions = await sessionsOfPattern(pattern.id);
+		const future = sessions.filter((session) => session.start_datetime > CLASS_CLOCK);
+		expect(sessions).toHaveLength(19);
+		expect(future.map((session) => session.start_datetime.slice(10))).toEqual(
+			Array(13).fill("T09:00:00Z"),
+		);
+	});
 });

@@ -202,3 +202,18 @@ describe("state changes that are not allowed", () => {
 		expect((await api("GET", `/api/occurrences/${session.id}`)).body).toEqual(before.body);
 	});
 });
+
+describe("racing state changes", () => {
+	it("lets exactly one of a cancel and a complete sent together win", async () => {
+		const session = await createOneTime();
+		const responses = await Promise.all([
+			api("DELETE", `/api/occurrences/${session.id}`),
+			api("POST", `/api/occurrences/${session.id}/complete`),
+		]);
+		const statuses = responses.map((response) => response.status).sort();
+		expect(statuses).toEqual([200, 409]);
+		const winner = responses.find((response) => response.status === 200);
+		const stored = await api("GET", `/api/occurrences/${session.id}`);
+		expect(stored.body.status).toBe(winner?.body.occurrence.status);
+	});
+});

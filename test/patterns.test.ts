@@ -135,6 +135,22 @@ describe("POST /api/patterns", () => {
 	});
 });
 
+describe("POST /api/patterns, concurrently", () => {
+	it("gives each of two patterns created at once its own sessions", async () => {
+		const [monday, friday] = await Promise.all([
+			createPattern({ ...yoga, weekday: 0, timezone: "UTC", months_ahead: 1 }),
+			createPattern({ ...yoga, weekday: 4, timezone: "UTC", months_ahead: 1 }),
+		]);
+		const mondays = await sessionsOfPattern(monday.pattern.id);
+		const fridays = await sessionsOfPattern(friday.pattern.id);
+		// From 2026-01-06 through 2026-03-15: nine Mondays (from Jan 12), ten Fridays (from Jan 9).
+		expect([monday.occurrences_created, friday.occurrences_created]).toEqual([9, 10]);
+		expect([mondays.length, fridays.length]).toEqual([9, 10]);
+		expect(mondays[0].start_datetime).toBe("2026-01-12T07:30:00Z");
+		expect(fridays[0].start_datetime).toBe("2026-01-09T07:30:00Z");
+	});
+});
+
 describe("GET /api/patterns", () => {
 	it("lists patterns in id order", async () => {
 		const first = await createPattern({ ...yoga, title: "First", generate_occurrences: false });
