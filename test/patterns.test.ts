@@ -10,6 +10,7 @@ describe("POST /api/patterns", () => {
 	it("returns 201 with the pattern, its defaults and the sessions created", async () => {
 		const response = await api("POST", "/api/patterns", { body: yoga });
 		expect(response.status).toBe(201);
+		expect(response.headers.get("Content-Type")).toBe("application/json");
 		const { pattern, occurrences_created } = response.body;
 		expect(pattern).toMatchObject({
 			title: "Morning yoga",
