@@ -1,26 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { api, createOneTime, createPattern, listRange, startsOf, useClock } from "./helpers";
 
-// Both the busy 2031 patterns and the April 2032 one below are inside a 12-month horizon.
-useClock("2031-06-15T12:00:00Z");
+// Before the April 2031 pattern below, so its sessions are inside the horizon.
+useClock("2031-03-15T12:00:00Z");
 
-// Each test works in its own days of 2032, so the sessions of the others never fall into its
-// window; only the busy-year test uses 2031.
+// Each test works in its own day, so the sessions of the others never fall into its window.
 const ids = (sessions: { id: number }[]) => sessions.map((session) => session.id);
 const at = (start_datetime: string, duration_minutes = 30) =>
 	createOneTime({ start_datetime, duration_minutes });
 
 describe("GET /api/occurrences?start=…&end=…", () => {
 	it("returns every session overlapping [start, end), and only those", async () => {
-		const dayLongEndsAtStart = await at("2032-01-09T10:00:00Z", 1440);
-		const dayLongEndsInside = await at("2032-01-09T10:01:00Z", 1440);
-		const spansWindow = await at("2032-01-10T08:00:00Z", 1440);
-		const endsAtStart = await at("2032-01-10T09:00:00Z", 60);
-		const endsInside = await at("2032-01-10T09:00:00Z", 90);
-		const inside = await at("2032-01-10T11:00:00Z");
-		const lastMinute = await at("2032-01-10T11:59:00Z");
-		const startsAtEnd = await at("2032-01-10T12:00:00Z");
-		const sessions = await listRange("2032-01-10T10:00:00Z", "2032-01-10T12:00:00Z");
+		const dayLongEndsAtStart = await at("2031-01-09T10:00:00Z", 1440);
+		const dayLongEndsInside = await at("2031-01-09T10:01:00Z", 1440);
+		const spansWindow = await at("2031-01-10T08:00:00Z", 1440);
+		const endsAtStart = await at("2031-01-10T09:00:00Z", 60);
+		const endsInside = await at("2031-01-10T09:00:00Z", 90);
+		const inside = await at("2031-01-10T11:00:00Z");
+		const lastMinute = await at("2031-01-10T11:59:00Z");
+		const startsAtEnd = await at("2031-01-10T12:00:00Z");
+		const sessions = await listRange("2031-01-10T10:00:00Z", "2031-01-10T12:00:00Z");
 		expect(ids(sessions)).toEqual(
 			ids([dayLongEndsInside, spansWindow, endsInside, inside, lastMinute]),
 		);
@@ -30,17 +29,17 @@ describe("GET /api/occurrences?start=…&end=…", () => {
 	});
 
 	it("orders by start_datetime, then id", async () => {
-		const late = await at("2032-02-10T12:00:00Z");
-		const first = await at("2032-02-10T09:00:00Z");
-		const second = await at("2032-02-10T09:00:00Z");
-		const early = await at("2032-02-10T08:00:00Z");
-		const sessions = await listRange("2032-02-10T00:00:00Z", "2032-02-11T00:00:00Z");
+		const late = await at("2031-02-10T12:00:00Z");
+		const first = await at("2031-02-10T09:00:00Z");
+		const second = await at("2031-02-10T09:00:00Z");
+		const early = await at("2031-02-10T08:00:00Z");
+		const sessions = await listRange("2031-02-10T00:00:00Z", "2031-02-11T00:00:00Z");
 		expect(ids(sessions)).toEqual(ids([early, first, second, late]));
 	});
 
 	it("accepts bounds with any offset", async () => {
-		const session = await at("2032-03-10T10:00:00Z");
-		const sessions = await listRange("2032-03-10T10:00:00+01:00", "2032-03-10T05:01:00-05:00");
+		const session = await at("2031-03-10T10:00:00Z");
+		const sessions = await listRange("2031-03-10T10:00:00+01:00", "2031-03-10T05:01:00-05:00");
 		expect(ids(sessions)).toEqual([session.id]);
 	});
 
@@ -50,17 +49,16 @@ describe("GET /api/occurrences?start=…&end=…", () => {
 			weekday: 0,
 			time: "19:00",
 			timezone: "UTC",
-			start_date: "2032-04-05",
-			end_date: "2032-04-19",
-			months_ahead: 12,
+			start_date: "2031-04-07",
+			end_date: "2031-04-21",
 		});
-		const oneTime = await at("2032-04-15T12:00:00Z");
-		const sessions = await listRange("2032-04-01T00:00:00Z", "2032-05-01T00:00:00Z");
+		const oneTime = await at("2031-04-15T12:00:00Z");
+		const sessions = await listRange("2031-04-01T00:00:00Z", "2031-05-01T00:00:00Z");
 		expect(startsOf(sessions)).toEqual([
-			"2032-04-05T19:00:00Z",
-			"2032-04-12T19:00:00Z",
-			"2032-04-15T12:00:00Z",
-			"2032-04-19T19:00:00Z",
+			"2031-04-07T19:00:00Z",
+			"2031-04-14T19:00:00Z",
+			"2031-04-15T12:00:00Z",
+			"2031-04-21T19:00:00Z",
 		]);
 		expect(sessions.map((session) => session.pattern_id)).toEqual([
 			pattern.id,
@@ -69,39 +67,6 @@ describe("GET /api/occurrences?start=…&end=…", () => {
 			pattern.id,
 		]);
 		expect(sessions[2].id).toBe(oneTime.id);
-	});
-
-	it("returns every session of a busy year in one array", async () => {
-		const patternIds: number[] = [];
-		for (const weekday of [0, 1, 2, 3, 4, 5, 6]) {
-			for (const time of ["09:00", "18:00"]) {
-				const { pattern } = await createPattern({
-					weekday,
-					time,
-					timezone: "UTC",
-					start_date: "2031-01-01",
-					end_date: "2031-12-31",
-					months_ahead: 12,
-				});
-				patternIds.push(pattern.id);
-			}
-		}
-		const sessions = await listRange("2031-01-01T00:00:00Z", "2032-01-01T00:00:00Z");
-		// 2031 has 53 Wednesdays and 52 of every other weekday, twice a day.
-		expect(sessions.filter((session) => patternIds.includes(session.pattern_id))).toHaveLength(730);
-	});
-
-	it("pages with a Link header when the client asks for a limit", async () => {
-		const sessions = [];
-		for (const hour of ["09", "10", "11"]) sessions.push(await at(`2032-06-10T${hour}:00:00Z`));
-		const window = "start=2032-06-10T00:00:00Z&end=2032-06-11T00:00:00Z";
-		const first = await api("GET", `/api/occurrences?${window}&limit=2`);
-		expect(ids(first.body)).toEqual(ids(sessions.slice(0, 2)));
-		const next = /<([^>]+)>; rel="next"/.exec(first.headers.get("Link") ?? "")?.[1];
-		expect(next).toBeDefined();
-		const second = await api("GET", next ?? "");
-		expect(ids(second.body)).toEqual(ids(sessions.slice(2)));
-		expect(second.headers.get("Link")).toBeNull();
 	});
 
 	it("returns an empty array for a window with nothing in it", async () => {
@@ -123,8 +88,8 @@ describe("GET /api/occurrences?status=…", () => {
 		listRange(`${day}T00:00:00Z`, `${day}T23:59:59Z`, status);
 
 	it("returns cancelled sessions, with their status, unless filtered", async () => {
-		const { scheduled, cancelled, completed } = await oneOfEachStatus("2032-05-10");
-		const sessions = await wholeDay("2032-05-10");
+		const { scheduled, cancelled, completed } = await oneOfEachStatus("2031-05-10");
+		const sessions = await wholeDay("2031-05-10");
 		expect(sessions.map((session) => [session.id, session.status])).toEqual([
 			[scheduled.id, "scheduled"],
 			[cancelled.id, "cancelled"],
@@ -133,10 +98,10 @@ describe("GET /api/occurrences?status=…", () => {
 	});
 
 	it.each([
-		["2032-05-11", "scheduled", ["scheduled"]],
-		["2032-05-12", "cancelled", ["cancelled"]],
-		["2032-05-13", "completed", ["completed"]],
-		["2032-05-14", "scheduled,completed", ["scheduled", "completed"]],
+		["2031-05-11", "scheduled", ["scheduled"]],
+		["2031-05-12", "cancelled", ["cancelled"]],
+		["2031-05-13", "completed", ["completed"]],
+		["2031-05-14", "scheduled,completed", ["scheduled", "completed"]],
 	] as const)("on %s keeps only %s sessions", async (day, filter, statuses) => {
 		const created = await oneOfEachStatus(day);
 		const sessions = await wholeDay(day, filter);

@@ -43,8 +43,7 @@ export interface RangeFilter {
 	patternId?: number;
 	/** Keyset cursor: rows strictly after (startAt, id) in list order. */
 	after?: { startAt: number; id: number };
-	/** Undefined: every matching row. */
-	limit?: number;
+	limit: number;
 }
 
 /**
@@ -74,13 +73,12 @@ export function listOccurrences(db: Db, filter: RangeFilter): Promise<Occurrence
 			sql`(${occurrences.startAt}, ${occurrences.id}) > (${startAt}, ${id})`,
 		);
 	}
-	const query = db
+	return db
 		.select()
 		.from(occurrences)
 		.where(and(...conditions))
 		.orderBy(asc(occurrences.startAt), asc(occurrences.id))
-		.$dynamic();
-	return filter.limit === undefined ? query : query.limit(filter.limit);
+		.limit(filter.limit);
 }
 
 export interface OccurrenceChanges {

@@ -4,7 +4,7 @@ import { horizonMonths } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
-import { decodeCursor, paginate } from "../http/pagination";
+import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { validationHook } from "../http/validation";
 import { idParam } from "../lib/fields";
 import {
@@ -80,22 +80,21 @@ patternRoutes.openapi(
 		method: "get",
 		path: "/",
 		tags,
-		summary: "List patterns by id: all of them, or pages with Link headers given a limit",
+		summary: "List patterns (by id; paginated with Link headers)",
 		request: { query: ListPatternsQuery },
 		responses: { 200: jsonResponse(z.array(PatternSchema), "Patterns"), ...problems(400) },
 	}),
 	async (c) => {
 		const query = c.req.valid("query");
-		// Without `limit` the whole list, as old clients expect (API.md); with one, pages.
-		const { limit } = query;
+		const limit = pageLimit(query.limit);
 		const rows = await listPatterns(c.var.db, {
-			limit: limit === undefined ? undefined : limit + 1,
+			limit: limit + 1,
 			afterId: query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined,
 			isActive: query.is_active === undefined ? undefined : query.is_active === "true",
 			weekday: query.weekday,
 			search: query.search,
 		});
-		const page = limit === undefined ? rows : paginate(c, rows, limit, (row) => ({ id: row.id }));
+		const page = paginate(c, rows, limit, (row) => ({ id: row.id }));
 		return c.json(page.map(patternJson), 200);
 	},
 );

@@ -81,8 +81,7 @@ export async function findPattern(db: Db, id: number): Promise<PatternRow> {
 
 export interface PatternFilter {
 	afterId?: number;
-	/** Undefined: every matching pattern. */
-	limit?: number;
+	limit: number;
 	isActive?: boolean;
 	weekday?: number;
 	search?: string;
@@ -100,13 +99,12 @@ export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[
 	if (filter.search) {
 		conditions.push(sql`instr(lower(${patterns.title}), lower(${filter.search})) > 0`);
 	}
-	const query = db
+	return db
 		.select()
 		.from(patterns)
 		.where(and(...conditions))
 		.orderBy(asc(patterns.id))
-		.$dynamic();
-	return filter.limit === undefined ? query : query.limit(filter.limit);
+		.limit(filter.limit);
 }
 
 const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDate"] as const;
