@@ -118,6 +118,12 @@ describe("POST /api/patterns", () => {
 		});
 	});
 
+	it("accepts a one-digit hour and a lower-case zone, as the old service did", async () => {
+		const { pattern } = await createPattern({ ...yoga, time: "7:05", timezone: "europe/paris" });
+		expect(pattern.time).toBe("07:05:00");
+		expect(pattern.timezone).toBe("Europe/Paris");
+	});
+
 	it("names every weekday, 0 = Monday through 6 = Sunday", async () => {
 		const names = [];
 		for (const weekday of [0, 1, 2, 3, 4, 5, 6]) {

@@ -52,6 +52,8 @@ export const calendarDate = z
 
 export const wallTime = z
 	.string()
+	// The old service (Django's TimeField) also took a one-digit hour: "7:30".
+	.transform((time) => (/^\d:/.test(time) ? `0${time}` : time))
 	.refine(isRealTime, "Must be a time HH:MM or HH:MM:SS between 00:00 and 23:59:59.")
 	.transform(normalizeTime)
 	.openapi({ type: "string", example: "14:00:00" });
