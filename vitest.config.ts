@@ -20,7 +20,7 @@ export default defineConfig(async () => {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
 			include: ["test/**/*.test.ts"],
 			// One JSON line per request is the production log; in tests it only buries failures.
-			onConsoleLog: (log) => !log.includes('"event":"request"'),
+			onConsoleLog: (log: string) => !log.includes('"event":"request"'),
 		},
 	};
 });

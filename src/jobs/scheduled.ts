@@ -16,7 +16,7 @@ export async function runScheduledMaterialization(env: Env, now: number) {
 			now,
 			months: horizonMonths(env),
 		});
-		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report, d1: usage }));
+		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report }));
 		return report;
 	} catch (error) {
 		console.error(

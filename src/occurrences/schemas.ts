@@ -6,6 +6,7 @@ import {
 	instant,
 	limits,
 	listLimit,
+	sessionStart,
 	timeZone,
 	title,
 } from "../lib/fields";
@@ -14,7 +15,7 @@ export const CreateOccurrenceBody = z
 	.object({
 		title,
 		description: description.optional(),
-		start_datetime: instant,
+		start_datetime: sessionStart,
 		duration_minutes: durationMinutes.optional(),
 		timezone: timeZone.optional(),
 	})
@@ -31,7 +32,7 @@ export const UpdateOccurrenceBody = z
 	.object({
 		title: title.optional(),
 		description: description.optional(),
-		start_datetime: instant.optional(),
+		start_datetime: sessionStart.optional(),
 		duration_minutes: durationMinutes.optional(),
 	})
 	.openapi("UpdateOccurrence", { example: { start_datetime: "2026-02-14T11:00:00Z" } });

@@ -176,8 +176,12 @@ async function tryUpdatePattern(
 	const sessionWrites: BatchItem<"sqlite">[] = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
+		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
+		if (movesSlots) {
+			sessionWrites.push(db.delete(occurrences).where(and(followsPattern(id, now), guard)));
+		}
 		sessionWrites.push(
-			db.delete(occurrences).where(and(followsPattern(id, now), guard)),
 			// Copies the pattern's fields as they are before its update; the UPDATE below fixes them.
 			insertSlots(
 				db,
