@@ -1,0 +1,398 @@
+// `npm run load -- --duration 20 --concurrency 8`: starts `wrangler dev` on a fresh local D1
+// (a temporary --persist-to directory, migrations applied, 127.0.0.1 on a free port), drives it
+// with a mixed read/write workload from this process for a fixed time, and reports throughput
+// and latency percentiles per request kind. Exits non-zero on any error or 5xx. Traffic goes to
+// loopback only, and every loop is bounded by the deadline.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+	options: {
+		duration: { type: "string", default: "20" },
+		concurrency: { type: "string", default: "8" },
+	},
+});
+const durationS = Number(values.duration);
+const concurrency = Number(values.concurrency);
+if (!(durationS > 0 && durationS <= 600) || !(Number.isInteger(concurrency) && concurrency >= 1)) {
+	console.error("usage: npm run load -- [--duration SECONDS (1–600)] [--concurrency N]");
+	process.exit(2);
+}
+
+const HOST = "127.0.0.1";
+const wrangler = join("node_modules", "wrangler", "bin", "wrangler.js");
+const persistTo = mkdtempSync(join(tmpdir(), "calendar-load-"));
+const childEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+let server;
+
+function rootToken() {
+	for (const file of [".dev.vars", ".dev.vars.example"]) {
+		if (!existsSync(file)) continue;
+		const match = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(file, "utf8"));
+		if (match) return match[1].trim();
+	}
+	return "dev-root-token";
+}
+const TOKEN = rootToken();
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.unref();
+		probe.on("error", reject);
+		probe.listen(0, HOST, () => {
+			const { port } = probe.address();
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+function stopServer() {
+	if (!server || server.exitCode !== null || server.signalCode !== null) return;
+	try {
+		// wrangler runs workerd as its child: end the whole process group it leads.
+		process.kill(-server.pid, "SIGTERM");
+	} catch {
+		server.kill("SIGTERM");
+	}
+}
+
+/** Stops the server, waits (at most 5 s) for it to let go of the directory, then removes it. */
+async function cleanUp() {
+	stopServer();
+	if (server && server.exitCode === null && server.signalCode === null) {
+		await Promise.race([
+			new Promise((resolve) => server.once("exit", resolve)),
+			new Promise((resolve) => setTimeout(resolve, 5000)),
+		]);
+	}
+	rmSync(persistTo, { recursive: true, force: true });
+}
+process.on("exit", () => {
+	stopServer();
+	rmSync(persistTo, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+	process.on(signal, () => process.exit(130));
+}
+
+async function startServer() {
+	const migrated = spawnSync(
+		process.execPath,
+		[wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
+		{ env: childEnv, encoding: "utf8" },
+	);
+	if (migrated.status !== 0) {
+		throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
+	}
+	const port = await freePort();
+	const inspectorPort = await freePort();
+	server = spawn(
+		process.execPath,
+		[
+			wrangler,
+			"dev",
+			"--ip",
+			HOST,
+			"--port",
+			String(port),
+			"--inspector-port",
+			String(inspectorPort),
+			"--persist-to",
+			persistTo,
+			"--var",
+			`ADMIN_TOKEN:${TOKEN}`,
+			"--show-interactive-dev-session=false",
+			"--log-level",
+			"warn",
+		],
+		{ env: childEnv, detached: true, stdio: ["ignore", "ignore", "pipe"] },
+	);
+	let stderr = "";
+	server.stderr.on("data", (chunk) => {
+		stderr = (stderr + chunk).slice(-4000);
+	});
+	const base = `http://${HOST}:${port}`;
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
+		if (server.exitCode !== null) throw new Error(`wrangler dev exited:\n${stderr}`);
+		try {
+			const response = await fetch(`${base}/openapi.json`);
+			if (response.ok) return base;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`wrangler dev did not answer within 60 s:\n${stderr}`);
+}
+
+// --- The workload -------------------------------------------------------------------------
+
+const latencies = new Map();
+let total = 0;
+let errors = 0;
+let serverErrors = 0;
+const samples = [];
+
+async function call(base, kind, method, path, body, expected) {
+	const started = performance.now();
+	let status = 0;
+	let payload;
+	try {
+		const response = await fetch(`${base}${path}`, {
+			method,
+			headers: {
+				Authorization: `Bearer ${TOKEN}`,
+				...(body === undefined ? {} : { "Content-Type": "application/json" }),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		status = response.status;
+		const text = await response.text();
+		payload =
+			text && response.headers.get("Content-Type")?.includes("json") ? JSON.parse(text) : text;
+	} catch (error) {
+		payload = String(error);
+	}
+	const elapsed = performance.now() - started;
+	total += 1;
+	if (!latencies.has(kind)) latencies.set(kind, []);
+	latencies.get(kind).push(elapsed);
+	if (status >= 500) serverErrors += 1;
+	if (status !== expected) {
+		errors += 1;
+		if (samples.length < 5)
+			samples.push(
+				`${kind}: ${method} ${path} → ${status} ${JSON.stringify(payload).slice(0, 300)}`,
+			);
+		return undefined;
+	}
+	return payload;
+}
+
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const pick = (items) => items[Math.floor(Math.random() * items.length)];
+
+/** One client: owns its pattern and sessions, so its writes never contend with another's. */
+async function client(base, id, deadline) {
+	const created = await call(
+		base,
+		"create pattern",
+		"POST",
+		"/api/patterns",
+		{
+			title: `Load class ${id}`,
+			weekdays: [id % 7, (id + 3) % 7],
+			time: "18:00",
+			timezone: pick(["Europe/Paris", "America/New_York", "Asia/Tokyo"]),
+			start_date: day(1),
+			months_ahead: 2,
+		},
+		201,
+	);
+	if (!created) return;
+	const patternId = created.pattern.id;
+	const sessions = [];
+	const range = () => {
+		const start = Date.now() + Math.floor(Math.random() * 30) * 86_400_000;
+		return `start=${new Date(start).toISOString()}&end=${new Date(start + 14 * 86_400_000).toISOString()}`;
+	};
+	const kinds = [
+		[
+			30,
+			"list range",
+			() => call(base, "list range", "GET", `/api/occurrences?${range()}`, undefined, 200),
+		],
+		[
+			15,
+			"get pattern",
+			() => call(base, "get pattern", "GET", `/api/patterns/${patternId}`, undefined, 200),
+		],
+		[
+			5,
+			"list patterns",
+			() => call(base, "list patterns", "GET", "/api/patterns?limit=50", undefined, 200),
+		],
+		[
+			12,
+			"create session",
+			async () => {
+				const row = await call(
+					base,
+					"create session",
+					"POST",
+					"/api/occurrences",
+					{
+						title: `Load session ${id}`,
+						start_datetime: new Date(Date.now() + Math.random() * 60 * 86_400_000).toISOString(),
+						duration_minutes: 45,
+					},
+					201,
+				);
+				if (row) sessions.push(row.id);
+			},
+		],
+		[
+			12,
+			"get session",
+			() =>
+				sessions.length &&
+				call(base, "get session", "GET", `/api/occurrences/${pick(sessions)}`, undefined, 200),
+		],
+		[
+			12,
+			"edit session",
+			() =>
+				sessions.length &&
+				call(
+					base,
+					"edit session",
+					"PATCH",
+					`/api/occurrences/${pick(sessions)}`,
+					{
+						title: `Edited ${Math.random().toString(36).slice(2, 8)}`,
+					},
+					200,
+				),
+		],
+		[
+			6,
+			"edit pattern",
+			() =>
+				call(
+					base,
+					"edit pattern",
+					"PATCH",
+					`/api/patterns/${patternId}`,
+					{
+						title: `Load class ${id} v${Math.floor(Math.random() * 1000)}`,
+						duration_minutes: 30 + Math.floor(Math.random() * 60),
+					},
+					200,
+				),
+		],
+		[
+			3,
+			"cancel session",
+			async () => {
+				const target = sessions.pop();
+				if (target)
+					await call(
+						base,
+						"cancel session",
+						"DELETE",
+						`/api/occurrences/${target}`,
+						undefined,
+						200,
+					);
+			},
+		],
+		[
+			5,
+			"create pattern",
+			() =>
+				call(
+					base,
+					"create pattern",
+					"POST",
+					"/api/patterns",
+					{
+						title: `Load extra ${id}`,
+						weekday: Math.floor(Math.random() * 7),
+						time: "07:15",
+						start_date: day(2),
+						months_ahead: 1,
+					},
+					201,
+				),
+		],
+	];
+	const weights = kinds.reduce((sum, [weight]) => sum + weight, 0);
+	while (Date.now() < deadline) {
+		const [, , run] = weighted(kinds, Math.random() * weights);
+		await run();
+	}
+}
+
+/** The entry whose weight band holds `roll` (0 ≤ roll < the sum of the weights). */
+function weighted(entries, roll) {
+	let rest = roll;
+	for (const entry of entries) {
+		rest -= entry[0];
+		if (rest < 0) return entry;
+	}
+	return entries[0];
+}
+
+/** The materialize job now and then, as an operator (or the cron) would run it alongside. */
+async function operator(base, deadline) {
+	while (Date.now() < deadline) {
+		await call(base, "materialize job", "POST", "/api/jobs/materialize", { months_ahead: 3 }, 200);
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+}
+
+function percentile(sorted, p) {
+	if (sorted.length === 0) return 0;
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const fmt = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)}`;
+
+try {
+	const base = await startServer();
+	console.log(`load: wrangler dev on ${base}; ${concurrency} clients for ${durationS} s`);
+	const started = performance.now();
+	const deadline = Date.now() + durationS * 1000;
+	await Promise.all([
+		...Array.from({ length: concurrency }, (_, i) => client(base, i, deadline)),
+		operator(base, deadline),
+	]);
+	const seconds = (performance.now() - started) / 1000;
+
+	const rows = [["kind", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"]];
+	const all = [];
+	for (const [kind, times] of [...latencies].sort((a, b) => b[1].length - a[1].length)) {
+		const sorted = times.toSorted((a, b) => a - b);
+		all.push(...sorted);
+		rows.push([
+			kind,
+			String(sorted.length),
+			(sorted.length / seconds).toFixed(1),
+			fmt(percentile(sorted, 50)),
+			fmt(percentile(sorted, 95)),
+			fmt(percentile(sorted, 99)),
+			fmt(sorted.at(-1) ?? 0),
+		]);
+	}
+	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+	for (const row of rows) {
+		console.log(
+			row
+				.map((cell, column) =>
+					column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+				)
+				.join("  "),
+		);
+	}
+	for (const sample of samples) console.log(`unexpected: ${sample}`);
+	all.sort((a, b) => a - b);
+	console.log(
+		`load: ${total} requests, ${errors} errors, ${serverErrors} 5xx, ${Math.round(total / seconds)} req/s, p95 ${fmt(percentile(all, 95))} ms`,
+	);
+	process.exitCode = errors === 0 && serverErrors === 0 && total > 0 ? 0 : 1;
+} catch (error) {
+	console.error(`load: ${error.message}`);
+	console.log(
+		`load: ${total} requests, ${errors + 1} errors, ${serverErrors} 5xx, 0 req/s, p95 0 ms`,
+	);
+	process.exitCode = 1;
+} finally {
+	await cleanUp();
+}
+process.exit();
