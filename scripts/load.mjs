@@ -178,143 +178,87 @@ async function call(base, kind, method, path, body, expected) {
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 
+const randomTitle = (prefix) => `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+
 /** One client: owns its pattern and sessions, so its writes never contend with another's. */
 async function client(base, id, deadline) {
-	const created = await call(
-		base,
-		"create pattern",
-		"POST",
-		"/api/patterns",
-		{
-			title: `Load class ${id}`,
-			weekdays: [id % 7, (id + 3) % 7],
-			time: "18:00",
-			timezone: pick(["Europe/Paris", "America/New_York", "Asia/Tokyo"]),
-			start_date: day(1),
-			months_ahead: 2,
-		},
-		201,
-	);
+	/** Sends one request of `kind`, expecting `expected`; answers the parsed body or undefined. */
+	const send = (kind, expected, method, path, body) =>
+		call(base, kind, method, path, body, expected);
+	const newPattern = (title, rule) =>
+		send("create pattern", 201, "POST", "/api/patterns", { title, ...rule });
+	const created = await newPattern(`Load class ${id}`, {
+		weekdays: [id % 7, (id + 3) % 7],
+		time: "18:00",
+		timezone: pick(["Europe/Paris", "America/New_York", "Asia/Tokyo"]),
+		start_date: day(1),
+		months_ahead: 2,
+	});
 	if (!created) return;
 	const patternId = created.pattern.id;
 	const sessions = [];
 	const range = () => {
 		const start = Date.now() + Math.floor(Math.random() * 30) * 86_400_000;
-		return `start=${new Date(start).toISOString()}&end=${new Date(start + 14 * 86_400_000).toISOString()}`;
+		const end = start + 14 * 86_400_000;
+		return `start=${new Date(start).toISOString()}&end=${new Date(end).toISOString()}`;
 	};
 	const kinds = [
-		[
-			30,
-			"list range",
-			() => call(base, "list range", "GET", `/api/occurrences?${range()}`, undefined, 200),
-		],
-		[
-			15,
-			"get pattern",
-			() => call(base, "get pattern", "GET", `/api/patterns/${patternId}`, undefined, 200),
-		],
-		[
-			5,
-			"list patterns",
-			() => call(base, "list patterns", "GET", "/api/patterns?limit=50", undefined, 200),
-		],
+		[30, () => send("list range", 200, "GET", `/api/occurrences?${range()}`)],
+		[15, () => send("get pattern", 200, "GET", `/api/patterns/${patternId}`)],
+		[5, () => send("list patterns", 200, "GET", "/api/patterns?limit=50")],
 		[
 			12,
-			"create session",
 			async () => {
-				const row = await call(
-					base,
-					"create session",
-					"POST",
-					"/api/occurrences",
-					{
-						title: `Load session ${id}`,
-						start_datetime: new Date(Date.now() + Math.random() * 60 * 86_400_000).toISOString(),
-						duration_minutes: 45,
-					},
-					201,
-				);
+				const row = await send("create session", 201, "POST", "/api/occurrences", {
+					title: randomTitle(`Load session ${id}`),
+					start_datetime: new Date(Date.now() + Math.random() * 60 * 86_400_000).toISOString(),
+					duration_minutes: 45,
+				});
 				if (row) sessions.push(row.id);
 			},
 		],
 		[
 			12,
-			"get session",
 			() =>
-				sessions.length &&
-				call(base, "get session", "GET", `/api/occurrences/${pick(sessions)}`, undefined, 200),
+				sessions.length && send("get session", 200, "GET", `/api/occurrences/${pick(sessions)}`),
 		],
 		[
 			12,
-			"edit session",
 			() =>
 				sessions.length &&
-				call(
-					base,
-					"edit session",
-					"PATCH",
-					`/api/occurrences/${pick(sessions)}`,
-					{
-						title: `Edited ${Math.random().toString(36).slice(2, 8)}`,
-					},
-					200,
-				),
+				send("edit session", 200, "PATCH", `/api/occurrences/${pick(sessions)}`, {
+					title: randomTitle("Edited"),
+				}),
 		],
 		[
 			6,
-			"edit pattern",
 			() =>
-				call(
-					base,
-					"edit pattern",
-					"PATCH",
-					`/api/patterns/${patternId}`,
-					{
-						title: `Load class ${id} v${Math.floor(Math.random() * 1000)}`,
-						duration_minutes: 30 + Math.floor(Math.random() * 60),
-					},
-					200,
-				),
+				send("edit pattern", 200, "PATCH", `/api/patterns/${patternId}`, {
+					title: randomTitle(`Load class ${id}`),
+					duration_minutes: 30 + Math.floor(Math.random() * 60),
+				}),
 		],
 		[
 			3,
-			"cancel session",
 			async () => {
 				const target = sessions.pop();
-				if (target)
-					await call(
-						base,
-						"cancel session",
-						"DELETE",
-						`/api/occurrences/${target}`,
-						undefined,
-						200,
-					);
+				if (target) await send("cancel session", 200, "DELETE", `/api/occurrences/${target}`);
 			},
 		],
 		[
 			5,
-			"create pattern",
 			() =>
-				call(
-					base,
-					"create pattern",
-					"POST",
-					"/api/patterns",
-					{
-						title: `Load extra ${id}`,
-						weekday: Math.floor(Math.random() * 7),
-						time: "07:15",
-						start_date: day(2),
-						months_ahead: 1,
-					},
-					201,
-				),
+				newPattern(`Load extra ${id}`, {
+					weekday: Math.floor(Math.random() * 7),
+					time: "07:15",
+					start_date: day(2),
+					months_ahead: 1,
+				}),
 		],
 	];
 	const weights = kinds.reduce((sum, [weight]) => sum + weight, 0);
 	while (Date.now() < deadline) {
-		const [, , run] = weighted(kinds, Math.random() * weights);
+		const [, run] = weighted(kinds, Math.random() * weights);
 		await run();
 	}
 }

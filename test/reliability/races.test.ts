@@ -88,62 +88,42 @@ describe("cron runs racing pattern and session edits", () => {
 
 			const sessionEdit = (id: number, title: string) =>
 				api("PATCH", `/api/occurrences/${id}`, { body: { title, duration_minutes: 45 } });
-			const [
-				aTitle,
-				aTime,
-				aDuration,
-				editA0,
-				editA1,
-				cancelA2,
-				completeA3,
-				bMove,
-				editB0,
-				deleteC,
-				editC0,
-				deactivateD,
-				...rest
-			] = await Promise.all([
+			// Every request and run starts here, before any is awaited.
+			const named = {
 				// Three edits of disjoint fields of pattern a: all three must survive.
-				api("PATCH", `/api/patterns/${a}`, { body: { title: `${tag} a renamed` } }),
-				api("PATCH", `/api/patterns/${a}`, { body: { time: "20:45", weekdays: [2, 4] } }),
-				api("PATCH", `/api/patterns/${a}`, { body: { duration_minutes: 75 } }),
-				sessionEdit(aSessions[0] as number, `${tag} a0 edited`),
-				sessionEdit(aSessions[1] as number, `${tag} a1 edited`),
-				api("DELETE", `/api/occurrences/${aSessions[2]}`),
-				api("POST", `/api/occurrences/${aSessions[3]}/complete`),
-				api("PATCH", `/api/patterns/${b}`, { body: { timezone: "Asia/Tokyo", interval: 2 } }),
-				sessionEdit(bSessions[0] as number, `${tag} b0 edited`),
-				api("DELETE", `/api/patterns/${c}`),
-				sessionEdit(cSessions[0] as number, `${tag} c0 edited`),
-				api("DELETE", `/api/patterns/${d}?delete_future=false`),
-				api("PATCH", `/api/occurrences/${oneTime.id}`, {
+				aTitle: api("PATCH", `/api/patterns/${a}`, { body: { title: `${tag} a renamed` } }),
+				aTime: api("PATCH", `/api/patterns/${a}`, { body: { time: "20:45", weekdays: [2, 4] } }),
+				aDuration: api("PATCH", `/api/patterns/${a}`, { body: { duration_minutes: 75 } }),
+				editA0: sessionEdit(aSessions[0] as number, `${tag} a0 edited`),
+				editA1: sessionEdit(aSessions[1] as number, `${tag} a1 edited`),
+				cancelA2: api("DELETE", `/api/occurrences/${aSessions[2]}`),
+				completeA3: api("POST", `/api/occurrences/${aSessions[3]}/complete`),
+				bMove: api("PATCH", `/api/patterns/${b}`, {
+					body: { timezone: "Asia/Tokyo", interval: 2 },
+				}),
+				editB0: sessionEdit(bSessions[0] as number, `${tag} b0 edited`),
+				deleteC: api("DELETE", `/api/patterns/${c}`),
+				editC0: sessionEdit(cSessions[0] as number, `${tag} c0 edited`),
+				deactivateD: api("DELETE", `/api/patterns/${d}?delete_future=false`),
+				moveOneTime: api("PATCH", `/api/occurrences/${oneTime.id}`, {
 					body: { start_datetime: "2031-01-01T09:00:00Z" },
 				}),
-				cron(now),
-				cron(now),
-				cron(now + 86_400_000),
-				api("POST", "/api/jobs/materialize", { body: {} }),
-				api("POST", "/api/jobs/materialize", { body: { months_ahead: 4 } }),
-				api("PATCH", `/api/patterns/${waiting[0]?.pattern.id}`, {
+				job: api("POST", "/api/jobs/materialize", { body: {} }),
+				longerJob: api("POST", "/api/jobs/materialize", { body: { months_ahead: 4 } }),
+				renameWaiting: api("PATCH", `/api/patterns/${waiting[0]?.pattern.id}`, {
 					body: { title: `${tag} waiting renamed` },
 				}),
-				api("PATCH", `/api/patterns/${waiting[1]?.pattern.id}`, { body: { weekdays: [6] } }),
-			]);
-			const responses = [
-				aTitle,
-				aTime,
-				aDuration,
-				editA0,
-				editA1,
-				cancelA2,
-				completeA3,
-				bMove,
-				editB0,
-				deleteC,
-				editC0,
-				deactivateD,
-				...rest,
-			].filter((response): response is ApiResponse => response !== undefined);
+				moveWaiting: api("PATCH", `/api/patterns/${waiting[1]?.pattern.id}`, {
+					body: { weekdays: [6] },
+				}),
+			};
+			await Promise.all([...Object.values(named), cron(now), cron(now), cron(now + 86_400_000)]);
+			const responses = await Promise.all(Object.values(named));
+			const settled = Object.fromEntries(
+				Object.keys(named).map((name, i) => [name, responses[i]]),
+			) as Record<keyof typeof named, ApiResponse>;
+			const { aTitle, aTime, aDuration, editA0, editA1, cancelA2, completeA3 } = settled;
+			const { bMove, editB0, deleteC, editC0, deactivateD } = settled;
 			for (const response of responses) {
 				expect(response.status, JSON.stringify(response.body)).toBeLessThan(500);
 			}
