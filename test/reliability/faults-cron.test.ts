@@ -8,6 +8,10 @@ import { api, todayPlus } from "../helpers";
 import { type FaultPlan, scheduledWithFaults } from "../support/faulty-d1";
 import { calendarViolations } from "../support/invariants";
 
+// Each test here makes 401 patterns and a dozen cron runs. With every suite running at once
+// on 2 cores, that can take longer than vitest's 5 s default.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 const PATTERNS = 401; // one more than the job's page: two pages, two batches
 const WEEK_MS = 7 * 86_400_000;
 const HORIZON_MONTHS = Number(env.HORIZON_MONTHS);

@@ -9,6 +9,10 @@ import { api, createOneTime, createPattern, ROOT_TOKEN, todayPlus } from "../hel
 import { type FaultPlan, fetchWithFaults } from "../support/faulty-d1";
 import { calendarViolations } from "../support/invariants";
 
+// Each test here makes dozens of faulty requests per path. With every suite running at once
+// on 2 cores, that can take longer than vitest's 5 s default.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 interface Scenario {
 	/** The request, made anew for each attempt. */
 	request: () => Request;

@@ -3,9 +3,13 @@
 // is problem+json, and a rejected request leaves the stored data exactly as it was.
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createOneTime, createPattern, ROOT_TOKEN, todayPlus } from "../helpers";
 import { applicationTables, fingerprinter } from "../support/fingerprint";
+
+// Each test here makes 80 requests per operation. With every suite running at once
+// on 2 cores, that can take longer than vitest's 5 s default.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 interface Operation {
 	method: string;

@@ -12,6 +12,10 @@ import { horizonEnd } from "../../src/recurrence";
 import { type ApiResponse, api, createOneTime, createPattern, todayPlus } from "../helpers";
 import { calendarViolations } from "../support/invariants";
 
+// Each test here makes dozens of concurrent requests per round. With every suite running at once
+// on 2 cores, that can take longer than vitest's 5 s default.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 const HORIZON_MONTHS = Number(env.HORIZON_MONTHS);
 
 async function cron(scheduledTime = Date.now()) {
