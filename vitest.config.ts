@@ -13,6 +13,11 @@ export default defineConfig(async () => {
 						TEST_MIGRATIONS: migrations,
 						ADMIN_TOKEN: "test-root-token",
 					},
+					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
+					// production's. Per key: only tests that use one API key this often see it.
+					ratelimits: {
+						RATE_LIMITER: { namespace_id: "1001", simple: { limit: 20, period: 60 } },
+					},
 				},
 			}),
 		],
