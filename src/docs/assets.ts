@@ -23,7 +23,8 @@ h2{margin:40px 0 6px;padding-top:8px;border-top:1px solid var(--line)}h3{margin:
 .op h3{margin:0;display:flex;gap:10px;align-items:center;flex-wrap:wrap}.op h3 code{font-size:15px;background:none;padding:0}
 .m{display:inline-block;min-width:56px;text-align:center;font:600 11px/20px ui-monospace,monospace;border-radius:4px;color:#fff;background:#6b7280}
 .m.get{background:#1f8a4c}.m.post{background:#2356d8}.m.patch{background:#b7791f}.m.delete{background:#c53030}
-.sum{color:var(--mute);margin:6px 0}
+.sum{color:var(--mute);margin:6px 0}.meta{color:var(--mute);font-size:12.5px;margin:4px 0}
+[id]{scroll-margin-top:64px}
 table{border-collapse:collapse;width:100%;font-size:13.5px;margin:4px 0}td,th{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top;text-align:left}
 td p{margin:0 0 4px}.fields .fields{margin-top:6px}
 .req{color:#c53030;margin-left:2px}.c{display:inline-block;color:var(--mute);font-size:12px;margin-right:8px}.t{margin:4px 0}
