@@ -13,9 +13,14 @@ export async function runScheduledMaterialization(env: Env, now: number) {
 	return report;
 }
 
-/** The Cron Trigger's other chore: forget Idempotency-Keys past their 24 hours. */
+/**
+ * The Cron Trigger's other chore: forget Idempotency-Keys past their 24 hours. It logs a line
+ * only when it deleted some, so a cron run stays one line on quiet days.
+ */
 export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
 	const deleted = await deleteExpiredIdempotencyKeys(createDb(env.DB), now);
-	console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
+	if (deleted > 0) {
+		console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
+	}
 	return deleted;
 }
