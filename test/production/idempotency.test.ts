@@ -1,13 +1,7 @@
-import {
-	createExecutionContext,
-	createScheduledController,
-	waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { sha256Hex } from "../../src/keys/secrets";
-import { api } from "../helpers";
+import { api, runCron } from "../helpers";
 import { createKey, expectProblem } from "./support";
 
 const countTitled = async (title: string) =>
@@ -198,14 +192,13 @@ describe("the cron's sweep of expired keys", () => {
 			insert.bind("old-2", now - 2 * 86_400_000, now - 1000),
 			insert.bind("live", now, now + 86_400_000),
 		]);
-		// The entry point's scheduled handler, awaited until its waitUntil work is done.
-		const ctx = createExecutionContext();
-		worker.scheduled(
-			createScheduledController({ scheduledTime: now, cron: "0 3 * * *" }),
-			env,
-			ctx,
-		);
-		await waitOnExecutionContext(ctx);
+		const sweeps = (lines: { event: string }[]) =>
+			lines.filter((line) => line.event === "idempotency_sweep");
+		expect(sweeps(await runCron())).toEqual([
+			{ event: "idempotency_sweep", trigger: "cron", deleted: 2 },
+		]);
+		// Nothing left to delete: the sweep keeps quiet.
+		expect(sweeps(await runCron())).toEqual([]);
 		const { results } = await env.DB.prepare(
 			"SELECT key FROM idempotency_keys WHERE principal = 'sweep'",
 		).all<{ key: string }>();
