@@ -125,6 +125,8 @@ export function openApiDocument(app: App, origin: string): Document {
 		});
 		inlineParameterSchemas(document);
 		describeHttpLayer(document);
+		// A deployment answers on a handful of hostnames; the bound only guards against surprises.
+		if (documents.size >= 8) documents.clear();
 		documents.set(origin, document);
 	}
 	return document;

@@ -26,6 +26,7 @@ export function serveReference(app: App) {
 		let page = pages.get(origin);
 		if (page === undefined) {
 			page = renderDocsPage(openApiDocument(app, origin));
+			if (pages.size >= 8) pages.clear();
 			pages.set(origin, page);
 		}
 		const nonce = crypto.randomUUID().replaceAll("-", "");
