@@ -24,6 +24,8 @@ export default defineConfig(async () => {
 		test: {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
 			include: ["test/**/*.test.ts"],
+			// Two cores run workerd, D1 and fast-check sweeps together: give slow machines room.
+			testTimeout: 30_000,
 			// One JSON line per request is the production log; in tests it only buries failures.
 			onConsoleLog: (log: string) => !log.includes('"event":"request"'),
 		},
