@@ -1,5 +1,6 @@
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { horizonMonths } from "../http/app-env";
+import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
 import { causeChain } from "../http/problem";
 import { materializeDuePatterns } from "./materialize";
 
@@ -29,4 +30,19 @@ export async function runScheduledMaterialization(env: Env, now: number) {
 		);
 		throw error;
 	}
+}
+
+/**
+ * The Cron Trigger's other chore: forget Idempotency-Keys past their 24 hours. It logs a line
+ * only when it deleted some, so a cron run stays one line on quiet days.
+ */
+export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
+	const deleted = await deleteExpiredIdempotencyKeys(
+		createDb(meteredD1(env.DB, emptyUsage())),
+		now,
+	);
+	if (deleted > 0) {
+		console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
+	}
+	return deleted;
 }

@@ -68,13 +68,6 @@ export const description = boundedText("Description", limits.descriptionLength).
 	example: "Bring a mat.",
 });
 
-/** `limit` of list endpoints: a page size from 1 to maxListLimit. */
-export const listLimit = z.coerce
-	.number()
-	.int("limit must be a whole number.")
-	.min(1, `limit is 1 to ${limits.maxListLimit}.`)
-	.max(limits.maxListLimit, `limit is 1 to ${limits.maxListLimit}.`);
-
 export const durationMinutes = z
 	.number()
 	.int("Duration must be a whole number of minutes.")

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
-import { ApiError, notFound } from "../http/problem";
+import { ApiError, causeChain, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
 import { followsPattern, insertSlots, ruleOf } from "../materialization/slots";
 import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
@@ -112,13 +111,33 @@ const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDat
 const copiedFields = ["title", "description", "durationMinutes"] as const;
 
 /**
- * Session writes go before the pattern update in its batch, guarded by the version the request
- * read: the pattern is still at it only if no other writer got there first, and then the whole
- * batch applies. (A guard on the version after the update would let a losing writer act on the
- * winner's version: two racing edits that both bump 1 → 2.)
+ * Moves a live pattern from version `from` to the next one, as the first statement of a batch
+ * that it guards: if another write moved the pattern on (or deleted it) since it was read, the
+ * version becomes NULL, NOT NULL rejects it, and D1 rolls the whole batch back. Racing writers
+ * compute the same next version, so no later statement could tell the winner's row from a
+ * loser's; failing the batch is what keeps a loser's session writes out.
  */
-const patternAt = (id: number, version: number) =>
-	sql`EXISTS (SELECT 1 FROM patterns WHERE id = ${id} AND version = ${version})`;
+const advancePattern = (db: Db, id: number, from: number, changes: Partial<PatternRow>) =>
+	db
+		.update(patterns)
+		.set({
+			...changes,
+			version: sql`CASE WHEN ${patterns.version} = ${from} AND ${patterns.deletedAt} IS NULL THEN ${from + 1} END`,
+		})
+		.where(eq(patterns.id, id))
+		.returning();
+
+const outraced = /NOT NULL constraint failed: patterns\.version/;
+
+/** Awaits a batch led by advancePattern; undefined when another write got there first. */
+async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
+	try {
+		return await batch;
+	} catch (error) {
+		if (error instanceof Error && outraced.test(causeChain(error))) return undefined;
+		throw error;
+	}
+}
 
 /**
  * Applies a partial update. Future sessions that still follow the pattern change with it: copied
@@ -166,31 +185,30 @@ async function tryUpdatePattern(
 		? (firstSlotAtOrAfter(rule, materializedUntil)?.start ?? null)
 		: current.nextSlotAt;
 
-	const patternUpdate = db
-		.update(patterns)
-		.set({ ...changes, version: nextVersion, updatedAt: now, materializedUntil, nextSlotAt })
-		.where(and(livePattern(id), eq(patterns.version, current.version)))
-		.returning();
+	const patternUpdate = advancePattern(db, id, current.version, {
+		...changes,
+		updatedAt: now,
+		materializedUntil,
+		nextSlotAt,
+	});
 
-	const guard = patternAt(id, current.version);
-	const sessionWrites: BatchItem<"sqlite">[] = [];
+	const sessionWrites = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
-			sessionWrites.push(db.delete(occurrences).where(and(followsPattern(id, now), guard)));
+			sessionWrites.push(db.delete(occurrences).where(followsPattern(id, now)));
 		}
 		sessionWrites.push(
-			// Copies the pattern's fields as they are before its update; the UPDATE below fixes them.
 			insertSlots(
 				db,
-				plan.slots.map((slot) => [id, current.version, slot.start]),
+				plan.slots.map((slot) => [id, nextVersion, slot.start]),
 				now,
 			),
 		);
 	}
-	if (copiedFields.some((field) => field in changes) || "timezone" in changes) {
+	if (copiedFields.some((field) => field in changes)) {
 		sessionWrites.push(
 			db
 				.update(occurrences)
@@ -198,18 +216,15 @@ async function tryUpdatePattern(
 					title: next.title,
 					description: next.description,
 					durationMinutes: next.durationMinutes,
-					timezone: next.timezone,
 					endAt: sql`${occurrences.startAt} + ${minutesToMs(next.durationMinutes)}`,
 					version: sql`${occurrences.version} + 1`,
 					updatedAt: now,
 				})
-				.where(and(followsPattern(id, now), guard)),
+				.where(followsPattern(id, now)),
 		);
 	}
-	// The pattern update goes last (see patternAt); its RETURNING row is the last result.
-	const statements: BatchItem<"sqlite">[] = [...sessionWrites, patternUpdate];
-	const results = await db.batch(statements as [BatchItem<"sqlite">]);
-	return (results[sessionWrites.length] as PatternRow[] | undefined)?.[0];
+	const results = await unlessOutraced(db.batch([patternUpdate, ...sessionWrites]));
+	return results?.[0][0];
 }
 
 /**
@@ -234,23 +249,16 @@ async function tryDeletePattern(
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
-	const nextVersion = current.version + 1;
-	const patternUpdate = db
-		.update(patterns)
-		.set({
-			isActive: false,
-			version: nextVersion,
-			updatedAt: now,
-			...(options.deleteFuture ? { deletedAt: now } : {}),
-		})
-		.where(and(livePattern(id), eq(patterns.version, current.version)))
-		.returning();
-	if (!options.deleteFuture) return (await patternUpdate)[0];
-	const [, updated] = await db.batch([
-		db.delete(occurrences).where(and(followsPattern(id, now), patternAt(id, current.version))),
-		patternUpdate,
-	]);
-	return updated[0];
+	const patternUpdate = advancePattern(db, id, current.version, {
+		isActive: false,
+		updatedAt: now,
+		...(options.deleteFuture ? { deletedAt: now } : {}),
+	});
+	const batch = options.deleteFuture
+		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now))])
+		: db.batch([patternUpdate]);
+	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
+	return results?.[0][0];
 }
 
 /**
