@@ -264,6 +264,35 @@ const writePaths: WritePath[] = [
 	},
 ];
 
+/** "This and following" came from a parallel branch: fault-inject it once it is on main. */
+const hasSplit = "/api/patterns/{id}/split" in (await api("GET", "/openapi.json")).body.paths;
+if (hasSplit) {
+	writePaths.push({
+		name: "POST /api/patterns/{id}/split",
+		okStatus: 201,
+		seed: async (tag) => {
+			const { pattern } = await futurePattern(tag, { months_ahead: 2 });
+			const from = todayPlus(15);
+			return {
+				request: request("POST", `/api/patterns/${pattern.id}/split`, {
+					from,
+					changes: { time: "19:00", title: `${tag} evenings` },
+				}),
+				state: async () => ({
+					...(await patternState(pattern.id)()),
+					successor: await all("SELECT id FROM patterns WHERE title = ?", `${tag} evenings`),
+				}),
+				expectApplied: (state) => {
+					expect(state.pattern).toMatchObject({ end_date: todayPlus(14), version: 2 });
+					expect(state.successor).toHaveLength(1);
+					const cut = Date.parse(from) - 86_400_000;
+					expect(state.sessions.filter((s: any) => s.start_at >= cut + 86_400_000)).toEqual([]);
+				},
+			};
+		},
+	});
+}
+
 /** The plans to try for a path whose clean run takes `trips` round trips. */
 function plans(trips: number): FaultPlan[] {
 	const result: FaultPlan[] = [];
