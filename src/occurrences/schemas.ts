@@ -1,12 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
-import { description, durationMinutes, instant, limits, timeZone, title } from "../lib/fields";
+import {
+	description,
+	durationMinutes,
+	instant,
+	limits,
+	sessionStart,
+	timeZone,
+	title,
+} from "../lib/fields";
 
 export const CreateOccurrenceBody = z
 	.object({
 		title,
 		description: description.optional(),
-		start_datetime: instant,
+		start_datetime: sessionStart,
 		duration_minutes: durationMinutes.optional(),
 		timezone: timeZone.optional(),
 	})
@@ -23,7 +31,7 @@ export const UpdateOccurrenceBody = z
 	.object({
 		title: title.optional(),
 		description: description.optional(),
-		start_datetime: instant.optional(),
+		start_datetime: sessionStart.optional(),
 		duration_minutes: durationMinutes.optional(),
 	})
 	.openapi("UpdateOccurrence", { example: { start_datetime: "2026-02-14T11:00:00Z" } });

@@ -170,8 +170,12 @@ async function tryUpdatePattern(
 	const sessionWrites = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
+		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
+		if (movesSlots) {
+			sessionWrites.push(db.delete(occurrences).where(and(followsPattern(id, now), guard)));
+		}
 		sessionWrites.push(
-			db.delete(occurrences).where(and(followsPattern(id, now), guard)),
 			insertSlots(
 				db,
 				plan.slots.map((slot) => [id, nextVersion, slot.start]),
