@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { addDays, instantOf, mondayOf, nextTransitionDate, weekdayOnOrAfter } from "./dates";
 import { api, createPattern, todayPlus } from "./helpers";
 
@@ -179,6 +179,89 @@ describe("POST /api/patterns/{id}/split", () => {
 		});
 		expect(dated.body.new_pattern).toMatchObject({ count: null, end_date: addDays(from, 10) });
 		expect(dated.body.created).toBe(2);
+
+		const unlimited = await split((await seed()).pattern.id, { from, changes: { count: null } });
+		expect(unlimited.body.new_pattern).toMatchObject({ count: null, end_date: null });
+
+		// An end_date is inherited too, unless a count replaces it.
+		const ending = () =>
+			createPattern({
+				weekday: 0,
+				timezone: "UTC",
+				start_date: start,
+				end_date: addDays(start, 60),
+			});
+		const keepsEnd = await split((await ending()).pattern.id, { from, changes: { count: null } });
+		expect(keepsEnd.body.new_pattern).toMatchObject({ count: null, end_date: addDays(start, 60) });
+		const byCount = await split((await ending()).pattern.id, { from, changes: { count: 1 } });
+		expect(byCount.body.new_pattern).toMatchObject({ count: 1, end_date: null });
+	});
+
+	it("moves only sessions still to come when from is in the past; earlier ones stay", async () => {
+		const start = weekdayOnOrAfter(todayPlus(-30), 0);
+		const { pattern } = await createPattern({
+			weekday: undefined,
+			weekdays: [0, 1, 2, 3, 4, 5, 6],
+			time: "00:00",
+			timezone: "UTC",
+			start_date: start,
+		});
+		const from = todayPlus(-7);
+		const before = await seriesSessions(pattern.id);
+		const response = await split(pattern.id, { from, changes: { title: "Renamed" } });
+		expect(response.status).toBe(201);
+		const past = before.filter(
+			(s) => s.start_datetime >= `${from}T00:00:00Z` && Date.parse(s.start_datetime) < Date.now(),
+		);
+		expect(past.length).toBeGreaterThanOrEqual(6);
+		expect(ids(response.body.sessions.kept)).toEqual(ids(past));
+		const newSessions = await seriesSessions(response.body.new_pattern.id);
+		expect(Date.parse(newSessions[0].start_datetime)).toBeGreaterThan(Date.now());
+		expect(starts(newSessions)).toEqual(starts(response.body.sessions.moved));
+		expect((await seriesSessions(pattern.id)).filter((s) => s.title === "Renamed")).toEqual([]);
+	});
+
+	it("leaves a split beyond the horizon to the cron, which then fills both series", async () => {
+		const { pattern } = await createPattern({
+			weekday: 3,
+			time: "12:00",
+			timezone: "UTC",
+			start_date: todayPlus(-3),
+		});
+		const from = weekdayOnOrAfter(todayPlus(150), 0);
+		const response = await split(pattern.id, { from, changes: { time: "13:00" } });
+		expect(response.status).toBe(201);
+		expect(response.body).toMatchObject({ created: 0, moved: 0, kept: 0 });
+
+		// The job logs one JSON line per run; it is not this test's subject.
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		const run = await api("POST", "/api/jobs/materialize", { body: { months_ahead: 12 } });
+		log.mockRestore();
+		expect(run.status).toBe(200);
+		const oldSessions = await seriesSessions(pattern.id);
+		const newSessions = await seriesSessions(response.body.new_pattern.id);
+		expect(oldSessions.at(-1).start_datetime).toBe(`${addDays(from, -4)}T12:00:00Z`);
+		expect(newSessions[0].start_datetime).toBe(`${addDays(from, 3)}T13:00:00Z`);
+		expect(newSessions.every((s) => s.start_datetime.endsWith("T13:00:00Z"))).toBe(true);
+	});
+
+	it("starts the new series on `from` in its own zone, even before `from` begins in the old one", async () => {
+		const { pattern } = await createPattern({
+			weekday: undefined,
+			weekdays: [0, 1, 2, 3, 4, 5, 6],
+			time: "07:00",
+			timezone: "Europe/London",
+			start_date: todayPlus(-3),
+		});
+		const from = todayPlus(10);
+		const response = await split(pattern.id, { from, changes: { timezone: "Pacific/Auckland" } });
+		expect(response.status).toBe(201);
+		const newSessions = await seriesSessions(response.body.new_pattern.id);
+		// 07:00 in Auckland on `from` is the evening before in London.
+		expect(newSessions[0].start_local).toMatch(new RegExp(`^${from}T07:00:00\\+1[23]:00$`));
+		expect(newSessions[0].start_datetime < `${from}T00:00:00Z`).toBe(true);
+		const oldSessions = await seriesSessions(pattern.id);
+		expect(oldSessions.at(-1).start_local).toMatch(new RegExp(`^${addDays(from, -1)}T07:00:00`));
 	});
 
 	it("splits an every-other-week, two-day, count-limited series across a DST change", async () => {

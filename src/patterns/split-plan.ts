@@ -58,8 +58,9 @@ function remainingCount(current: PatternRow, from: string, firstDay: number): nu
 }
 
 /**
- * How the new series ends: as the changes say when they name end_date or count, otherwise as the
- * old series did (its end_date, or what is left of its count).
+ * How the new series ends. end_date and count given in the changes are used as given; one not
+ * given is inherited from the old series (its end_date, or what is left of its count) unless the
+ * other is given a value, since a series ends by one or the other.
  */
 function newSeriesEnd(
 	current: PatternRow,
@@ -67,9 +68,9 @@ function newSeriesEnd(
 	remaining: number | null,
 ): Pick<PatternFields, "count" | "endDate"> {
 	const { changes, from } = request;
-	const endsByChanges = changes.count !== undefined || changes.endDate !== undefined;
-	const count = endsByChanges ? (changes.count ?? null) : remaining;
-	const endDate = endsByChanges ? (changes.endDate ?? null) : current.endDate;
+	const count = changes.count !== undefined ? changes.count : changes.endDate ? null : remaining;
+	const endDate =
+		changes.endDate !== undefined ? changes.endDate : changes.count ? null : current.endDate;
 	if (count !== null && endDate !== null) {
 		throw invalid("changes.count", "Cannot be combined with end_date.");
 	}
@@ -135,7 +136,9 @@ export function planSplit(
 	const materializedUntil = reactivated
 		? Math.max(current.materializedUntil, horizonEnd(now, options.horizonMonths))
 		: current.materializedUntil;
-	const plan = materializationPlan(ruleOf(fields), { from: cut, until: materializedUntil });
+	// From now, not from `cut`: the new rule starts on `from` in its own zone, which may come
+	// before local midnight of `from` in the old zone.
+	const plan = materializationPlan(ruleOf(fields), { from: now, until: materializedUntil });
 
 	const oldEnd = { ...current, endDate: addDays(from, -1), count: null };
 	return {
