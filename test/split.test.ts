@@ -392,6 +392,19 @@ describe("POST /api/patterns/{id}/split", () => {
 		expect(gone.headers.get("Content-Type")).toBe("application/problem+json");
 	});
 
+	it("replays a retried split with the same Idempotency-Key instead of splitting twice", async () => {
+		const { pattern, from } = await seedEditedSeries();
+		const headers = { "Idempotency-Key": `split-${pattern.id}` };
+		const first = await split(pattern.id, { from, changes: { title: "Once" } }, headers);
+		const retry = await split(pattern.id, { from, changes: { title: "Once" } }, headers);
+		expect(first.status).toBe(201);
+		expect(retry.status).toBe(201);
+		expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+		expect(retry.body).toEqual(first.body);
+		const patterns = await api("GET", "/api/patterns?search=Once");
+		expect(patterns.body.map((p: any) => p.id)).toEqual([first.body.new_pattern.id]);
+	});
+
 	it("dry run answers exactly what the real run then does, and writes nothing", async () => {
 		const { pattern, from } = await seedEditedSeries();
 		const body = { from, changes: { weekdays: [1, 3], duration_minutes: 90 } };
