@@ -15,7 +15,7 @@ const shown = (row: OccurrenceRow | undefined): row is OccurrenceRow =>
 	row !== undefined && row.status !== "cancelled";
 
 /** A session the rule's instance cannot stand for: edited by hand, or the pattern changed since. */
-const overrides = (row: OccurrenceRow, pattern: PatternRow) =>
+const needsOverride = (row: OccurrenceRow, pattern: PatternRow) =>
 	row.isException ||
 	row.startAt !== row.originalStartAt ||
 	row.title !== pattern.title ||
@@ -83,7 +83,7 @@ export function seriesEvents(pattern: PatternRow, rows: OccurrenceRow[], now: nu
 	};
 	const instances = rows
 		.filter((row) => shown(row) && inSeries.has(row.originalStartAt ?? Number.NaN))
-		.filter((row) => overrides(row, pattern))
+		.filter((row) => needsOverride(row, pattern))
 		.map((row) => ({
 			...rowEvent(row, uid),
 			recurrenceId: nominal(row.originalStartAt ?? row.startAt),
