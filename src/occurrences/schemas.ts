@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
+import { pageQuery } from "../http/pagination";
 import {
 	description,
 	durationMinutes,
@@ -59,8 +60,7 @@ export const RangeQuery = z
 		start: instant,
 		end: instant,
 		status: statusList.optional(),
-		limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
-		cursor: z.string().optional(),
+		...pageQuery,
 	})
 	.superRefine((query, ctx) => {
 		if (query.start >= query.end) {
@@ -116,4 +116,7 @@ export const OccurrenceSchema = z
 		},
 	});
 
-export const OccurrenceMessage = z.object({ message: z.string(), occurrence: OccurrenceSchema });
+export const OccurrenceMessage = z.object({
+	message: z.string().openapi({ example: "Occurrence 7 cancelled." }),
+	occurrence: OccurrenceSchema,
+});
