@@ -71,7 +71,8 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 			const page: any = await api("GET", next);
 			expect(page.status).toBe(200);
 			seen.push(...page.body.map((o: any) => o.id));
-			next = /<([^>]+)>; rel="next"/.exec(page.headers.get("Link") ?? "")?.[1] ?? null;
+			const link = /<([^>]+)>; rel="next"/.exec(page.headers.get("Link") ?? "")?.[1];
+			next = link ? new URL(link).pathname + new URL(link).search : null;
 		}
 		expect(seen).toEqual(first.body.map((o: any) => o.id));
 	});

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
 import { calendarDate } from "../lib/fields";
-import { PatternSchema, UpdatePatternBody } from "./schemas";
+import { PatternSchema, patternExample, UpdatePatternBody } from "./schemas";
 
 export const SplitPatternBody = z
 	.object({
@@ -58,4 +58,42 @@ export const SplitResult = z
 			kept: z.array(SessionSummary),
 		}),
 	})
-	.openapi("SplitResult");
+	.openapi("SplitResult", {
+		example: {
+			dry_run: false,
+			old_pattern: { ...patternExample, end_date: "2026-03-02" },
+			new_pattern: { ...patternExample, id: 9, time: "18:00:00", start_date: "2026-03-03" },
+			created: 1,
+			moved: 1,
+			kept: 1,
+			sessions: {
+				created: [
+					{
+						id: 311,
+						start_datetime: "2026-03-03T17:00:00Z",
+						original_start_datetime: "2026-03-03T17:00:00Z",
+						status: "scheduled",
+						is_exception: false,
+					},
+				],
+				moved: [
+					{
+						id: 40,
+						start_datetime: "2026-03-03T06:30:00Z",
+						original_start_datetime: "2026-03-03T06:30:00Z",
+						status: "scheduled",
+						is_exception: false,
+					},
+				],
+				kept: [
+					{
+						id: 42,
+						start_datetime: "2026-03-10T06:30:00Z",
+						original_start_datetime: "2026-03-10T06:30:00Z",
+						status: "cancelled",
+						is_exception: true,
+					},
+				],
+			},
+		},
+	});

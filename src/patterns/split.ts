@@ -4,7 +4,7 @@ import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../d
 import { staleVersion } from "../http/etag";
 import { ApiError } from "../http/problem";
 import { followsPattern, insertSlots } from "../materialization/slots";
-import { findPattern } from "./service";
+import { advancePattern, findPattern, unlessOutraced } from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -85,12 +85,16 @@ export async function splitPattern(
 			kept: plan.kept,
 		};
 	}
-	try {
-		return await writeSplit(db, id, current.version, plan);
-	} catch (error) {
-		await explainFailedSplit(db, id, current.version, options.requiredVersion);
-		throw error;
-	}
+	const outcome = await writeSplit(db, id, current.version, plan);
+	if (outcome) return outcome;
+	// Another write changed or deleted the pattern between the read and the batch: nothing was
+	// written. Deleted is 404; changed is 412 for a client that sent If-Match, else 409.
+	await findPattern(db, id);
+	if (options.requiredVersion !== undefined) throw staleVersion("pattern", id);
+	throw new ApiError(
+		"conflict",
+		`Pattern ${id} was changed by another request while it was being split; nothing was written. Fetch it and retry.`,
+	);
 }
 
 async function writeSplit(
@@ -98,49 +102,46 @@ async function writeSplit(
 	id: number,
 	version: number,
 	plan: SplitPlan,
-): Promise<SplitOutcome> {
+): Promise<SplitOutcome | undefined> {
 	const { oldPattern, newPattern } = plan;
 	const now = newPattern.createdAt;
 	// The new pattern's id is assigned inside the batch: "(SELECT max(id) FROM patterns)" is the
 	// row the batch inserted, since D1 runs a batch as one transaction with no other writer.
 	const newPatternId = sql`(SELECT max(id) FROM ${patterns})`;
-	const [ended, inserted, moved, created, swept, kept] = await db.batch([
-		db
-			.update(patterns)
-			.set({
+	const results = await unlessOutraced(
+		db.batch([
+			advancePattern(db, id, version, {
 				endDate: oldPattern.endDate,
 				count: null,
 				nextSlotAt: oldPattern.nextSlotAt,
 				updatedAt: now,
-				// version is NOT NULL: if another request changed or deleted the pattern since it
-				// was read, this CASE yields NULL, the statement fails and D1 rolls the batch back.
-				version: sql`CASE WHEN ${patterns.version} = ${version} AND ${patterns.deletedAt} IS NULL THEN ${version + 1} END`,
-			})
-			.where(eq(patterns.id, id))
-			.returning(),
-		db.insert(patterns).values(newPattern).returning(),
-		db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
-		insertSlots(
-			db,
-			plan.created.map((start) => [null, newPattern.version, start]),
-			now,
-		).returning(summary),
-		// A session of the old series edited or cancelled after the plan was read stayed behind:
-		// it keeps its slot, so the new series gives up its session there.
-		db
-			.delete(occurrences)
-			.where(
-				sql`${occurrences.patternId} = ${newPatternId} AND ${occurrences.originalStartAt} IN (
+			}),
+			db.insert(patterns).values(newPattern).returning(),
+			db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
+			insertSlots(
+				db,
+				plan.created.map((start) => [null, newPattern.version, start]),
+				now,
+			).returning(summary),
+			// A session of the old series edited or cancelled after the plan was read stayed behind:
+			// it keeps its slot, so the new series gives up its session there.
+			db
+				.delete(occurrences)
+				.where(
+					sql`${occurrences.patternId} = ${newPatternId} AND ${occurrences.originalStartAt} IN (
 					SELECT original_start_at FROM occurrences
 					WHERE pattern_id = ${id} AND original_start_at >= ${plan.firstDay})`,
-			)
-			.returning({ id: occurrences.id }),
-		db
-			.select(summary)
-			.from(occurrences)
-			.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
-			.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
-	]);
+				)
+				.returning({ id: occurrences.id }),
+			db
+				.select(summary)
+				.from(occurrences)
+				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
+				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
+		]),
+	);
+	if (!results) return undefined;
+	const [ended, inserted, moved, created, swept, kept] = results;
 	const oldRow = ended[0];
 	const newRow = inserted[0];
 	if (!oldRow || !newRow) throw new Error("split batch returned no pattern row");
@@ -153,23 +154,4 @@ async function writeSplit(
 		moved,
 		kept,
 	};
-}
-
-/**
- * A failed batch wrote nothing. When the pattern changed meanwhile that is a conflict the client
- * can act on (412 with If-Match, else 409); otherwise the caller rethrows the database error.
- */
-async function explainFailedSplit(
-	db: Db,
-	id: number,
-	version: number,
-	requiredVersion: number | undefined,
-): Promise<void> {
-	const pattern = await findPattern(db, id);
-	if (pattern.version === version) return;
-	if (requiredVersion !== undefined) throw staleVersion("pattern", id);
-	throw new ApiError(
-		"conflict",
-		`Pattern ${id} was changed by another request while it was being split; nothing was written. Fetch it and retry.`,
-	);
 }
