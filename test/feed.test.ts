@@ -237,6 +237,12 @@ describe("GET /api/calendar.ics", () => {
 		);
 		expect(subscribed.status).toBe(200);
 		expect(subscribed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
+		const slashed = await api(
+			"GET",
+			`/api/calendar.ics/?key=${encodeURIComponent(created.body.key)}`,
+			{ token: null },
+		);
+		expect(slashed.status).toBe(200);
 		const wrong = await api("GET", "/api/calendar.ics?key=cal_nope", { token: null });
 		expect(wrong.status).toBe(401);
 		expect(wrong.headers.get("Content-Type")).toBe("application/problem+json");
