@@ -262,12 +262,7 @@ const writePaths: WritePath[] = [
 			};
 		},
 	},
-];
-
-/** "This and following" came from a parallel branch: fault-inject it once it is on main. */
-const hasSplit = "/api/patterns/{id}/split" in (await api("GET", "/openapi.json")).body.paths;
-if (hasSplit) {
-	writePaths.push({
+	{
 		name: "POST /api/patterns/{id}/split",
 		okStatus: 201,
 		seed: async (tag) => {
@@ -290,8 +285,8 @@ if (hasSplit) {
 				},
 			};
 		},
-	});
-}
+	},
+];
 
 /** The plans to try for a path whose clean run takes `trips` round trips. */
 function plans(trips: number): FaultPlan[] {
