@@ -1,28 +1,17 @@
 // Races with "this and following" (POST /api/patterns/{id}/split): splits racing cron runs,
 // edits of the same pattern, edits of its sessions and a second split.
-import {
-	createExecutionContext,
-	createScheduledController,
-	waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import { horizonEnd } from "../../src/recurrence";
 import { type ApiResponse, api, createPattern, todayPlus } from "../helpers";
 import { calendarViolations } from "../support/invariants";
+import { runScheduled as cron } from "../support/scheduled";
 
 // Each round makes a few dozen concurrent requests. With every suite running at once on 2 cores,
 // that can take longer than vitest's 5 s default.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const HORIZON_MONTHS = Number(env.HORIZON_MONTHS);
-
-async function cron(scheduledTime = Date.now()) {
-	const ctx = createExecutionContext();
-	worker.scheduled(createScheduledController({ scheduledTime }), env, ctx);
-	await waitOnExecutionContext(ctx);
-}
 
 async function sessionIds(patternId: number, fromDay: string, count: number): Promise<number[]> {
 	const { results } = await env.DB.prepare(

@@ -1,28 +1,17 @@
 // Races: many requests and cron runs in flight at once (Promise.all over the Worker's real entry
 // points), then the stored calendar is checked with SQL. Each round seeds its own patterns.
-import {
-	createExecutionContext,
-	createScheduledController,
-	waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import { horizonEnd } from "../../src/recurrence";
 import { type ApiResponse, api, createOneTime, createPattern, todayPlus } from "../helpers";
 import { calendarViolations } from "../support/invariants";
+import { runScheduled as cron } from "../support/scheduled";
 
 // Each test here makes dozens of concurrent requests per round. With every suite running at once
 // on 2 cores, that can take longer than vitest's 5 s default.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const HORIZON_MONTHS = Number(env.HORIZON_MONTHS);
-
-async function cron(scheduledTime = Date.now()) {
-	const ctx = createExecutionContext();
-	worker.scheduled(createScheduledController({ scheduledTime }), env, ctx);
-	await waitOnExecutionContext(ctx);
-}
 
 async function firstSessions(patternId: number, count: number): Promise<number[]> {
 	const { results } = await env.DB.prepare(

@@ -1,12 +1,9 @@
 // A D1 binding that fails chosen round trips, for fault-injection tests. A round trip is one
 // execution of a statement (all/run/first/raw) or one batch: what D1 sees as one request.
-import {
-	createExecutionContext,
-	createScheduledController,
-	waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import { runScheduled } from "./scheduled";
 
 export interface FaultPlan {
 	/** 1-based index of the first round trip to fail; none fails when absent. */
@@ -99,9 +96,7 @@ export async function fetchWithFaults(plan: FaultPlan, request: Request) {
 /** Runs the Cron Trigger's handler with a faulty D1; `error` is what the run failed with. */
 export async function scheduledWithFaults(plan: FaultPlan, scheduledTime = Date.now()) {
 	const DB = faultyD1(env.DB, plan);
-	const ctx = createExecutionContext();
-	worker.scheduled(createScheduledController({ scheduledTime }), { ...env, DB }, ctx);
-	const error = await waitOnExecutionContext(ctx).then(
+	const error = await runScheduled(scheduledTime, { ...env, DB }).then(
 		() => undefined,
 		(failure: unknown) => failure,
 	);
