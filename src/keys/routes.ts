@@ -18,7 +18,7 @@ const ApiKeySchema = z
 	})
 	.openapi("ApiKey");
 
-const CreateKeyBody = z
+export const CreateKeyBody = z
 	.object({
 		name: z.string().min(1, "Name may not be blank.").max(100),
 		scopes: z
