@@ -40,7 +40,10 @@ patternRoutes.openapi(
 		request: jsonBody(CreatePatternBody),
 		responses: {
 			201: jsonResponse(
-				z.object({ pattern: PatternSchema, occurrences_created: z.number().int() }),
+				z.object({
+					pattern: PatternSchema,
+					occurrences_created: z.number().int().openapi({ example: 13 }),
+				}),
 				"Created",
 			),
 			...problems(400, 409, 413, 415, 422),
@@ -173,7 +176,15 @@ patternRoutes.openapi(
 		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
 		request: { ...onePattern, query: DeletePatternQuery },
 		responses: {
-			200: jsonResponse(z.object({ message: z.string() }), "Deleted or deactivated"),
+			200: jsonResponse(
+				z.object({ message: z.string() }).openapi({
+					example: {
+						message:
+							"Pattern 42 deleted, with its future unedited sessions; past and edited sessions remain.",
+					},
+				}),
+				"Deleted or deactivated",
+			),
 			...problems(400, 404, 409, 412),
 		},
 	}),

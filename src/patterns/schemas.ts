@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQuery } from "../http/pagination";
 import {
 	calendarDate,
 	description,
@@ -146,8 +147,7 @@ export const PatternSchema = z
 	});
 
 export const ListPatternsQuery = z.object({
-	limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
-	cursor: z.string().optional(),
+	...pageQuery,
 	is_active: z.enum(["true", "false"]).optional(),
 	weekday: z.coerce.number().int().min(0).max(6).optional(),
 	search: z.string().max(limits.titleLength).optional(),
