@@ -101,6 +101,8 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 		id: claims.keyId === null ? "root" : `key:${claims.keyId}`,
 		keyId: claims.keyId,
 		scopes,
+		// The session never holds the key itself; nothing the console does is keyed by it.
+		secret: null,
 	});
 	c.set("user", {
 		keyId: claims.keyId,

@@ -16,6 +16,9 @@ export const adminApp = new Hono<AdminEnv>();
 
 adminApp.use("*", async (c, next) => {
 	await next();
+	// Same-origin form posts must carry an Origin header for the CSRF check (the API sends
+	// no-referrer, under which browsers send "Origin: null").
+	c.header("Referrer-Policy", "same-origin");
 	// Nothing but this origin's stylesheet and forms; no scripts at all.
 	c.header(
 		"Content-Security-Policy",

@@ -4,6 +4,7 @@ import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { CreateKeyBody } from "../keys/routes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
+import { limits } from "../lib/fields";
 import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
 import {
 	attempt,
@@ -40,7 +41,7 @@ async function keysPage(
 	status: ContentfulStatusCode = 200,
 ) {
 	const { user } = c.var;
-	const keys = await listApiKeys(c.var.db);
+	const keys = await listApiKeys(c.var.db, { limit: limits.maxListLimit });
 	const form = options.form ?? formOf({ scopes: ["read"] });
 	const errors = options.errors ?? {};
 	return c.html(
