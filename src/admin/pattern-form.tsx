@@ -1,6 +1,5 @@
 import type { FC } from "hono/jsx";
 import type { PatternRow } from "../db/schema";
-import type { PatternFields } from "../patterns/service";
 import { WEEKDAY_NAMES } from "../recurrence";
 import { type Errors, formOf, formReader } from "./forms";
 import {
@@ -74,35 +73,6 @@ export function patternBody(form: FormData) {
 		duration_minutes: read.number("duration_minutes"),
 		end_date: read.text("end_date") || null,
 		is_active: read.checked("is_active"),
-	};
-}
-
-/** A validated create body as the service's fields, with the API's defaults. */
-export function patternFields(body: {
-	title: string;
-	description?: string;
-	weekdays?: number[];
-	interval?: number;
-	count?: number | null;
-	time: string;
-	timezone?: string;
-	duration_minutes?: number;
-	start_date: string;
-	end_date?: string | null;
-	is_active?: boolean;
-}): PatternFields {
-	return {
-		title: body.title,
-		description: body.description ?? "",
-		weekdays: (body.weekdays ?? []).toSorted((a, b) => a - b),
-		interval: body.interval ?? 1,
-		count: body.count ?? null,
-		time: body.time,
-		timezone: body.timezone ?? "UTC",
-		durationMinutes: body.duration_minutes ?? 60,
-		startDate: body.start_date,
-		endDate: body.end_date ?? null,
-		isActive: body.is_active ?? true,
 	};
 }
 

@@ -4,7 +4,7 @@ import { horizonMonths } from "../http/app-env";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { listOccurrences } from "../occurrences/service";
-import { CreatePatternBody, UpdatePatternBody } from "../patterns/schemas";
+import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
 import {
 	createPattern,
 	deletePattern,
@@ -24,14 +24,7 @@ import {
 	noticeFor,
 	validated,
 } from "./forms";
-import {
-	describePattern,
-	endOf,
-	PatternForm,
-	patternBody,
-	patternFields,
-	patternForm,
-} from "./pattern-form";
+import { describePattern, endOf, PatternForm, patternBody, patternForm } from "./pattern-form";
 import { FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
 import { localParts, shortDay, todayIn } from "./zoned";
 
@@ -192,7 +185,7 @@ patternPages.post("/patterns", async (c) => {
 			generate_occurrences: read.checked("generate_occurrences"),
 			months_ahead: read.number("months_ahead"),
 		});
-		return createPattern(c.var.db, patternFields(body), {
+		return createPattern(c.var.db, createdPatternFields(body), {
 			now: Date.now(),
 			generate: body.generate_occurrences ?? true,
 			monthsAhead: body.months_ahead ?? 3,

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type OccurrenceRow, type OccurrenceStatus, occurrenceStatuses } from "../db/schema";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
-import { CreateOccurrenceBody, UpdateOccurrenceBody } from "../occurrences/schemas";
+import { CreateOccurrenceBody, oneTimeFields, UpdateOccurrenceBody } from "../occurrences/schemas";
 import {
 	createOneTime,
 	findOccurrence,
@@ -189,17 +189,7 @@ sessionPages.post("/sessions", async (c) => {
 	const timezone = formReader(form).text("timezone");
 	const result = await attempt(() => {
 		const body = validated(CreateOccurrenceBody, { ...sessionBody(form, timezone), timezone });
-		return createOneTime(
-			c.var.db,
-			{
-				title: body.title,
-				description: body.description ?? "",
-				startAt: body.start_datetime,
-				durationMinutes: body.duration_minutes ?? 60,
-				timezone: body.timezone ?? "UTC",
-			},
-			Date.now(),
-		);
+		return createOneTime(c.var.db, oneTimeFields(body), Date.now());
 	});
 	if (result instanceof ApiError) return newSessionPage(c, form, sessionErrors(result), 400);
 	return c.redirect(`/admin/sessions/${result.id}?done=session-created`, 303);

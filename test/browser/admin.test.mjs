@@ -2,7 +2,7 @@
 // `wrangler dev` that scripts/test-browser.mjs starts on a fresh local D1. The steps build on each
 // other, as a person's visit would: sign in, create a pattern, see and cancel a session, …
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
@@ -17,6 +17,18 @@ function lastWeeksMonday() {
 	const today = new Date();
 	const sinceMonday = (today.getUTCDay() + 6) % 7;
 	return new Date(Date.now() - (sinceMonday + 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Seeds data through the JSON API with the root token, as an integration would. */
+async function callApi(method, path, body) {
+	const response = await fetch(`${base}${path}`, {
+		method,
+		headers: { Authorization: `Bearer ${rootToken}`, "Content-Type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+	return JSON.parse(text);
 }
 
 describe("admin console in Chromium", { skip: !base && "run through npm run test:browser" }, () => {
@@ -84,9 +96,6 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		assert.match(await sessions.first().textContent(), /09:30–10:15/);
 		assert.match(await sessions.first().textContent(), /Scheduled/);
 		await shot("week");
-		if (process.env.UPDATE_DOCS_SCREENSHOT) {
-			copyFileSync(join(shots, "week.png"), join(root, "docs", "admin-week.png"));
-		}
 	});
 
 	test("cancels one session; its status changes in the detail and the week", async () => {
@@ -161,6 +170,41 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		const forbidden = await phone.goto(`${base}/admin/patterns/new`);
 		assert.equal(forbidden?.status(), 403);
 		await context.close();
+	});
+
+	test("a busy week reads at a glance (the README screenshot)", async () => {
+		const monday = lastWeeksMonday();
+		const patterns = [
+			{ title: "Spin class", weekdays: [0, 2, 4], time: "07:00", duration_minutes: 45 },
+			{ title: "Pilates", weekdays: [1, 3], time: "18:00", duration_minutes: 60 },
+			{ title: "Kids swimming", weekdays: [5], time: "10:00", duration_minutes: 60 },
+		];
+		for (const pattern of patterns) {
+			await callApi("POST", "/api/patterns", {
+				...pattern,
+				timezone: "Europe/Paris",
+				start_date: monday,
+			});
+		}
+		const thisWeek = await page.goto(`${base}/admin?tz=Europe/Paris`);
+		assert.equal(thisWeek?.status(), 200);
+		const spin = await page
+			.locator(".week a.ev", { hasText: "Spin class" })
+			.first()
+			.getAttribute("href");
+		await callApi("POST", `/api/occurrences/${spin?.split("/").at(-1)}/complete`);
+		await page.reload();
+		assert.equal(await page.locator(".week a.ev.completed").count(), 1);
+		assert.equal(await page.locator(".week a.ev").count(), 9);
+		await shot("week-busy");
+		if (process.env.UPDATE_DOCS_SCREENSHOT) {
+			const legend = await page.locator(".legend").boundingBox();
+			const height = Math.ceil((legend?.y ?? 800) + (legend?.height ?? 0) + 16);
+			await page.screenshot({
+				path: join(root, "docs", "admin-week.png"),
+				clip: { x: 0, y: 0, width: 1280, height },
+			});
+		}
 	});
 
 	test("signs out; the console then asks to sign in again", async () => {
