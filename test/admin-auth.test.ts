@@ -5,6 +5,7 @@ import { createKey, createOneTimeSession, csrfOf, signIn, visit } from "./admin-
 import { api, ROOT_TOKEN } from "./helpers";
 
 const rootClaims = (overrides = {}) => ({
+	root: true,
 	keyId: null,
 	scopes: ["admin" as const],
 	expiresAt: Date.now() + 60_000,
@@ -48,7 +49,7 @@ describe("POST /admin/sign-in", () => {
 			cookie.split("=")[1]?.split(".")[0]?.replace(/-/g, "+").replace(/_/g, "/") ?? "",
 		);
 		expect(payload).not.toContain(ROOT_TOKEN);
-		expect(JSON.parse(payload)).toMatchObject({ keyId: null, scopes: ["admin"] });
+		expect(JSON.parse(payload)).toMatchObject({ root: true, keyId: null, scopes: ["admin"] });
 		const week = await visit("/admin", { cookie });
 		expect(week.status).toBe(200);
 		expect(week.html).toContain("Week of");
@@ -59,7 +60,7 @@ describe("POST /admin/sign-in", () => {
 		const key = await createKey(["write"]);
 		const { cookie } = await signIn(key.key);
 		const payload = JSON.parse(atob(cookie.split("=")[1]?.split(".")[0] ?? ""));
-		expect(payload).toMatchObject({ keyId: key.id, scopes: ["write"] });
+		expect(payload).toMatchObject({ root: false, keyId: key.id, scopes: ["write"] });
 		expect(JSON.stringify(payload)).not.toContain(key.key.slice(4));
 	});
 
@@ -97,10 +98,9 @@ describe("session cookies that must not work", () => {
 		const [name, value] = cookie.split("=") as [string, string];
 		const [payload, mac] = value.split(".") as [string, string];
 		const claims = JSON.parse(atob(payload));
-		const forged = btoa(JSON.stringify({ ...claims, keyId: null, scopes: ["admin"] })).replace(
-			/=+$/,
-			"",
-		);
+		const forged = btoa(
+			JSON.stringify({ ...claims, root: true, keyId: null, scopes: ["admin"] }),
+		).replace(/=+$/, "");
 		const page = await visit("/admin", { cookie: `${name}=${forged}.${mac}` });
 		expectSignIn(page);
 		expect(page.location).toContain("done=expired");

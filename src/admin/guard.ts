@@ -28,6 +28,7 @@ export async function startSession(
 	scopes: Scope[],
 ) {
 	const claims: SessionClaims = {
+		root: keyId === null,
 		keyId,
 		scopes,
 		expiresAt: Date.now() + SESSION_SECONDS * 1000,
@@ -88,8 +89,8 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 	}
 	let name = "Root token";
 	let scopes = effectiveScopes(["admin"]);
-	if (claims.keyId !== null) {
-		const key = await liveKey(c, claims.keyId);
+	if (!claims.root) {
+		const key = claims.keyId === null ? undefined : await liveKey(c, claims.keyId);
 		if (!key) {
 			endSession(c);
 			return toSignIn(c, "expired");
@@ -98,7 +99,7 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 		scopes = effectiveScopes(key.scopes);
 	}
 	c.set("principal", {
-		id: claims.keyId === null ? "root" : `key:${claims.keyId}`,
+		id: claims.root ? "root" : `key:${claims.keyId}`,
 		keyId: claims.keyId,
 		scopes,
 		// The session never holds the key itself; nothing the console does is keyed by it.

@@ -4,6 +4,8 @@
 import type { Scope } from "../keys/service";
 
 export interface SessionClaims {
+	/** True for the root token's session, which has no key to re-check. */
+	root: boolean;
 	/** The API key's id; null for the root token. */
 	keyId: number | null;
 	scopes: Scope[];

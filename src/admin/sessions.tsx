@@ -15,7 +15,7 @@ import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./en
 import { attempt, type Errors, formOf, formReader, noticeFor, validated } from "./forms";
 import { SessionForm, sessionBody, sessionErrors, sessionForm } from "./session-form";
 import { ErrorSummary, FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
-import { addDays, localParts, longDay, realDate, startOfDay, todayIn } from "./zoned";
+import { addDays, localParts, longDay, realDate, shortDay, startOfDay, todayIn } from "./zoned";
 
 export const sessionPages = new Hono<AdminEnv>();
 
@@ -125,7 +125,9 @@ const SessionTable = ({ rows, timezone }: { rows: OccurrenceRow[]; timezone: str
 					const start = localParts(row.startAt, timezone);
 					return (
 						<tr>
-							<td>{start.date}</td>
+							<td>
+								{shortDay(start.date)} {start.date.slice(0, 4)}
+							</td>
 							<td>
 								{start.time}–{localParts(row.endAt, timezone).time}
 							</td>

@@ -32,10 +32,10 @@ h2{font-size:1.2rem;margin:1.4em 0 .5em}
 .field>label,.field legend{display:block;font-weight:600;margin-bottom:4px}
 fieldset.field{border:0;padding:0;margin:0 0 14px}
 .hint{color:var(--muted);font-size:.9rem;margin:0 0 4px}
-input,select,textarea{font:inherit;padding:7px 9px;border:1px solid #9fb3c8;border-radius:6px;background:#fff;color:var(--ink);max-width:100%}
+input,select,textarea{font:inherit;min-height:2.5em;padding:7px 9px;border:1px solid #9fb3c8;border-radius:6px;background:#fff;color:var(--ink);max-width:100%}
 input[type=text],input[type=password],textarea{width:100%}
 textarea{min-height:5em}
-input[type=checkbox],input[type=radio]{width:1.1em;height:1.1em;vertical-align:-2px}
+input[type=checkbox],input[type=radio]{width:1.1em;height:1.1em;min-height:0;vertical-align:-2px}
 .checks{display:flex;flex-wrap:wrap;gap:6px 16px}
 .checks label{font-weight:400}
 .error-text{color:var(--danger);font-weight:600;margin:0 0 4px}
@@ -51,7 +51,7 @@ input[type=checkbox],input[type=radio]{width:1.1em;height:1.1em;vertical-align:-
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
-.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:10px}
+.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:10px;margin-bottom:16px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .status{display:inline-block;font-size:.78rem;font-weight:700;padding:1px 8px;border-radius:999px;border:1px solid}
