@@ -13,11 +13,14 @@ import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { validationHook } from "./http/validation";
+import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
 import { keyRoutes } from "./keys/routes";
 import { limits } from "./lib/fields";
 import { occurrenceRoutes } from "./occurrences/routes";
 import { patternRoutes } from "./patterns/routes";
+import { seriesRoutes } from "./patterns/series-routes";
+import { splitRoutes } from "./patterns/split-routes";
 
 export function createApp() {
 	// strict: false serves every path with and without a trailing slash, as the old service did.
@@ -98,6 +101,9 @@ export function createApp() {
 	app.use("/api/*", requireAuth, rateLimit, idempotency, hashedEtags);
 
 	app.route("/api/patterns", patternRoutes);
+	app.route("/api/patterns", seriesRoutes);
+	app.route("/api/patterns", splitRoutes);
+	app.route("/api", feedRoutes);
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);

@@ -7,7 +7,7 @@ export const apiOverview = `Weekly recurring session patterns and one-time sessi
 Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next request. No key, a malformed header or an unknown or revoked key is 401 with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
 
 ## Conditional requests
-Patterns and sessions carry a strong \`ETag\` that changes with every change; lists carry one too (a hash of their content). Send it back in \`If-None-Match\` on GET to get 304 when nothing changed, and in \`If-Match\` on PATCH, DELETE and complete to write only if nobody else did meanwhile: otherwise 412. Check and write are one atomic step, so of two clients racing with the same ETag exactly one wins.
+Patterns and sessions carry a strong \`ETag\` that changes with every change; lists carry one too (a hash of their content). Send it back in \`If-None-Match\` on GET to get 304 when nothing changed, and in \`If-Match\` on PATCH, DELETE, complete and split to write only if nobody else did meanwhile: otherwise 412. Check and write are one atomic step, so of two clients racing with the same ETag exactly one wins.
 
 ## Idempotency
 Send \`Idempotency-Key: <unique string>\` with any POST to make retries safe. The first response is kept for 24 hours and replayed, with \`Idempotent-Replayed: true\`, to a retry with the same key and body; nothing is created twice. The same key with another body is 422; a retry while the first request still runs is 409 with \`Retry-After\`. A request that fails without changing anything frees its key. Keys are per API key.
@@ -29,6 +29,8 @@ export const tagDescriptions: Record<string, string> = {
 		"Weekly templates. Creating one materializes its sessions; editing one moves its future, unedited sessions.",
 	Occurrences:
 		"Sessions: one-time, or born from a pattern. Range queries, edits, cancel, complete.",
+	Feeds:
+		"iCalendar (RFC 5545) subscriptions: each series one recurring event, with its exceptions. Take the key as ?key= too.",
 	"API keys": "Bearer keys with scopes. Needs the root token or an admin key.",
 	Jobs: "What the Cron Trigger runs, on demand.",
 	Reference: "This document and its interactive page.",

@@ -7,6 +7,7 @@ import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { validationHook } from "../http/validation";
 import { idParam } from "../lib/fields";
+import { patternChanges } from "./changes";
 import {
 	CreatePatternBody,
 	createdPatternFields,
@@ -16,14 +17,7 @@ import {
 	UpdatePatternBody,
 } from "./schemas";
 import { patternJson } from "./serialize";
-import {
-	createPattern,
-	deletePattern,
-	findPattern,
-	listPatterns,
-	type PatternChanges,
-	updatePattern,
-} from "./service";
+import { createPattern, deletePattern, findPattern, listPatterns, updatePattern } from "./service";
 
 const tags = ["Patterns"];
 const etagHeader = {
@@ -126,24 +120,7 @@ patternRoutes.openapi(
 	async (c) => {
 		const id = parseId(c.req.valid("param").id, "Pattern");
 		const body = c.req.valid("json");
-		const changes: PatternChanges = {
-			title: body.title,
-			description: body.description,
-			weekdays:
-				body.weekdays?.toSorted((a, b) => a - b) ??
-				(body.weekday === undefined ? undefined : [body.weekday]),
-			interval: body.interval,
-			count: body.count,
-			time: body.time,
-			timezone: body.timezone,
-			durationMinutes: body.duration_minutes,
-			endDate: body.end_date,
-			isActive: body.is_active,
-		};
-		for (const key of Object.keys(changes) as (keyof PatternChanges)[]) {
-			if (changes[key] === undefined) delete changes[key];
-		}
-		const pattern = await updatePattern(c.var.db, id, changes, {
+		const pattern = await updatePattern(c.var.db, id, patternChanges(body), {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),

@@ -105,6 +105,26 @@ export const UpdatePatternBody = z
 	.superRefine(oneWeekdayField)
 	.openapi("UpdatePattern", { example: { time: "08:00", duration_minutes: 45 } });
 
+export const patternExample = {
+	id: 1,
+	title: "Morning yoga",
+	description: "",
+	frequency: "weekly",
+	weekday: 1,
+	weekday_name: "Tuesday",
+	weekdays: [1],
+	interval: 1,
+	count: null,
+	time: "07:30:00",
+	timezone: "Europe/Paris",
+	duration_minutes: 60,
+	start_date: "2026-01-06",
+	end_date: null,
+	is_active: true,
+	created_at: "2026-01-01T09:00:00.123Z",
+	updated_at: "2026-01-01T09:00:00.123Z",
+};
+
 export const PatternSchema = z
 	.object({
 		id: z.number().int(),
@@ -125,27 +145,7 @@ export const PatternSchema = z
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
-	.openapi("Pattern", {
-		example: {
-			id: 1,
-			title: "Morning yoga",
-			description: "",
-			frequency: "weekly",
-			weekday: 1,
-			weekday_name: "Tuesday",
-			weekdays: [1],
-			interval: 1,
-			count: null,
-			time: "07:30:00",
-			timezone: "Europe/Paris",
-			duration_minutes: 60,
-			start_date: "2026-01-06",
-			end_date: null,
-			is_active: true,
-			created_at: "2026-01-01T09:00:00.123Z",
-			updated_at: "2026-01-01T09:00:00.123Z",
-		},
-	});
+	.openapi("Pattern", { example: patternExample });
 
 export const ListPatternsQuery = z.object({
 	...pageQuery,

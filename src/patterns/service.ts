@@ -117,7 +117,7 @@ const copiedFields = ["title", "description", "durationMinutes"] as const;
  * compute the same next version, so no later statement could tell the winner's row from a
  * loser's; failing the batch is what keeps a loser's session writes out.
  */
-const advancePattern = (db: Db, id: number, from: number, changes: Partial<PatternRow>) =>
+export const advancePattern = (db: Db, id: number, from: number, changes: Partial<PatternRow>) =>
 	db
 		.update(patterns)
 		.set({
@@ -130,7 +130,7 @@ const advancePattern = (db: Db, id: number, from: number, changes: Partial<Patte
 const outraced = /NOT NULL constraint failed: patterns\.version/;
 
 /** Awaits a batch led by advancePattern; undefined when another write got there first. */
-async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
+export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
 	try {
 		return await batch;
 	} catch (error) {

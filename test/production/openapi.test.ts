@@ -97,6 +97,7 @@ describe("GET /openapi.json", () => {
 			"patch /api/occurrences/{id}",
 			"patch /api/patterns/{id}",
 			"post /api/occurrences/{id}/complete",
+			"post /api/patterns/{id}/split",
 		]);
 	});
 
