@@ -353,3 +353,74 @@ describe("pages that do not exist", () => {
 		}
 	});
 });
+
+describe("change this and following (split)", () => {
+	const from = todayPlus(14);
+	const splitForm = (overrides: Record<string, string | string[]> = {}) => ({
+		...patternForm({ title: "Yoga", time: "07:30", duration_minutes: "60" }),
+		weekdays: ["1"],
+		count: "",
+		end_date: "",
+		from,
+		version: "1",
+		...overrides,
+	});
+
+	it("opens on the date asked for, with the pattern's values", async () => {
+		const { pattern } = await createPattern({ title: "Yoga" });
+		const page = await visit(`/admin/patterns/${pattern.id}/split?from=${from}`, { cookie });
+		expect(page.status).toBe(200);
+		expect(page.html).toContain(`name="from" type="date" value="${from}"`);
+		expect(page.html).toContain('value="Yoga"');
+		expect(page.html).toContain(">Save this and following</button>");
+	});
+
+	it("previews without writing, then saves: old series ends, new one starts on from", async () => {
+		const { pattern } = await createPattern({ title: "Yoga" });
+		const preview = await post(`/admin/patterns/${pattern.id}/split`, {
+			...splitForm({ time: "18:00" }),
+			preview: "1",
+		});
+		expect(preview.status).toBe(200);
+		expect(preview.html).toContain("Preview: nothing is saved yet");
+		expect(preview.html).toContain(`“Yoga” ends on ${todayPlus(13)}.`);
+		expect((await api("GET", `/api/patterns/${pattern.id}`)).body.end_date).toBeNull();
+
+		const saved = await post(`/admin/patterns/${pattern.id}/split`, splitForm({ time: "18:00" }));
+		expect(saved.status).toBe(303);
+		const newId = Number(
+			/\/admin\/patterns\/(\d+)\?done=pattern-split/.exec(saved.location ?? "")?.[1],
+		);
+		expect(newId).not.toBe(pattern.id);
+		expect((await api("GET", `/api/patterns/${pattern.id}`)).body).toMatchObject({
+			end_date: todayPlus(13),
+			time: "07:30:00",
+		});
+		expect((await api("GET", `/api/patterns/${newId}`)).body).toMatchObject({
+			title: "Yoga",
+			start_date: from,
+			time: "18:00:00",
+			end_date: null,
+			is_active: true,
+		});
+	});
+
+	it("shows the split's own errors next to From date and End date", async () => {
+		const { pattern } = await createPattern({ title: "Yoga" });
+		const early = await post(
+			`/admin/patterns/${pattern.id}/split`,
+			splitForm({ from: "2000-01-01" }),
+		);
+		expect(early.status).toBe(400);
+		expect(fieldError(early.html, "from")).toBeDefined();
+		const ends = await post(
+			`/admin/patterns/${pattern.id}/split`,
+			splitForm({ end_date: todayPlus(10) }),
+		);
+		expect(ends.status).toBe(400);
+		expect(fieldError(ends.html, "end_date")).toBe(
+			"Must be after from (the new series&#39; start_date).",
+		);
+		expect((await api("GET", `/api/patterns/${pattern.id}`)).body.end_date).toBeNull();
+	});
+});

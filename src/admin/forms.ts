@@ -27,10 +27,16 @@ export function validated<T extends z.ZodType>(schema: T, body: unknown): z.outp
  * An ApiError's field errors keyed by form field: the first segment of each path ("weekdays.0"
  * is the Weekdays field), renamed where the form calls the field differently.
  */
-export function formErrors(error: ApiError, rename: Record<string, string> = {}): Errors {
+export function formErrors(
+	error: ApiError,
+	rename: Record<string, string> = {},
+	/** A body that nests the form's fields (a split's "changes.") drops that prefix. */
+	nested = "",
+): Errors {
 	const errors: Errors = {};
 	for (const { path, message } of error.errors ?? []) {
-		const top = path.split(".")[0] ?? path;
+		const own = nested && path.startsWith(nested) ? path.slice(nested.length) : path;
+		const top = own.split(".")[0] ?? own;
 		errors[rename[top] ?? top] ??= message;
 	}
 	if (error.code === "precondition_failed") {

@@ -9,6 +9,7 @@ import { keyPages } from "./keys";
 import { patternPages } from "./patterns";
 import { sessionPages } from "./sessions";
 import { signInRoutes, signOut } from "./sign-in";
+import { splitPages } from "./split";
 import { stylesheet } from "./style";
 import { Page } from "./ui";
 
@@ -37,6 +38,7 @@ adminApp.use("*", requireSession);
 adminApp.post("/sign-out", signOut);
 adminApp.route("/", calendarRoutes);
 adminApp.route("/", patternPages);
+adminApp.route("/", splitPages);
 adminApp.route("/", sessionPages);
 adminApp.route("/", keyPages);
 

@@ -1,5 +1,9 @@
+import type { z } from "@hono/zod-openapi";
 import type { FC } from "hono/jsx";
 import type { PatternRow } from "../db/schema";
+import { patternChanges } from "../patterns/changes";
+import type { UpdatePatternBody } from "../patterns/schemas";
+import type { PatternChanges } from "../patterns/service";
 import { WEEKDAY_NAMES } from "../recurrence";
 import { type Errors, formOf, formReader } from "./forms";
 import {
@@ -25,10 +29,13 @@ export const patternLabels: Record<string, string> = {
 	end_date: "End date",
 	count: "Number of sessions",
 	months_ahead: "Months to generate ahead",
+	from: "Change from (date)",
 };
 
 /** "Mon, Wed at 09:30 Europe/Paris, every 2 weeks, 60 min" */
-export function describePattern(row: PatternRow): string {
+export function describePattern(
+	row: Pick<PatternRow, "weekdays" | "interval" | "time" | "timezone" | "durationMinutes">,
+): string {
 	const days = row.weekdays.map((day) => WEEKDAY_NAMES[day]?.slice(0, 3)).join(", ");
 	const every = row.interval === 1 ? "" : `, every ${row.interval} weeks`;
 	return `${days} at ${shortTime(row.time)} ${row.timezone}${every}, ${row.durationMinutes} min`;
@@ -58,6 +65,22 @@ export const patternForm = (row: PatternRow) =>
 		is_active: row.isActive,
 		version: row.version,
 	});
+
+/**
+ * The fields of a validated PATCH-style body that differ from the stored pattern: sending an
+ * unchanged title would still rewrite every future session's row, and an unchanged end date would
+ * stop a split from inheriting it.
+ */
+export function changedFields(
+	row: PatternRow,
+	body: z.output<typeof UpdatePatternBody>,
+): PatternChanges {
+	const changes = patternChanges(body);
+	for (const field of Object.keys(changes) as (keyof PatternChanges)[]) {
+		if (JSON.stringify(changes[field]) === JSON.stringify(row[field])) delete changes[field];
+	}
+	return changes;
+}
 
 /** The fields every pattern form sends, shaped as the API's request body. */
 export function patternBody(form: FormData) {
@@ -91,13 +114,13 @@ export const PatternForm: FC<{
 	return (
 		<PostForm action={action} csrf={csrf}>
 			<ErrorSummary errors={errors} labels={patternLabels} />
-			{mode === "edit" && <input type="hidden" name="version" value={value("version")} />}
+			{mode !== "create" && <input type="hidden" name="version" value={value("version")} />}
 			{mode === "split" && (
 				<Input
-					name="start_date"
+					name="from"
 					label="Change from (date)"
 					type="date"
-					value={value("start_date")}
+					value={value("from")}
 					errors={errors}
 					hint="Sessions on and after this date get the new settings; earlier ones keep the old."
 					required
@@ -195,6 +218,12 @@ export const PatternForm: FC<{
 				/>
 			)}
 			<div class="actions">
+				{/* First, so that Enter in a field previews rather than saves. */}
+				{mode === "split" && (
+					<button type="submit" class="secondary" name="preview" value="1">
+						Preview
+					</button>
+				)}
 				<button type="submit">{submit}</button>
 			</div>
 		</PostForm>

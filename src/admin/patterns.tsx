@@ -10,7 +10,6 @@ import {
 	deletePattern,
 	findPattern,
 	listPatterns,
-	type PatternChanges,
 	updatePattern,
 } from "../patterns/service";
 import { WEEKDAY_NAMES } from "../recurrence";
@@ -24,7 +23,14 @@ import {
 	noticeFor,
 	validated,
 } from "./forms";
-import { describePattern, endOf, PatternForm, patternBody, patternForm } from "./pattern-form";
+import {
+	changedFields,
+	describePattern,
+	endOf,
+	PatternForm,
+	patternBody,
+	patternForm,
+} from "./pattern-form";
 import { FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
 import { localParts, shortDay, todayIn } from "./zoned";
 
@@ -302,40 +308,21 @@ patternPages.get("/patterns/:id", async (c) =>
 	patternPage(c, await findPattern(c.var.db, patternId(c))),
 );
 
-/** The fields of a validated update body that differ from the stored pattern. */
-function changesFrom(row: PatternRow, body: ReturnType<typeof UpdatePatternBody.parse>) {
-	const candidate: PatternChanges = {
-		title: body.title,
-		description: body.description,
-		weekdays: body.weekdays?.toSorted((a, b) => a - b),
-		interval: body.interval,
-		count: body.count,
-		time: body.time,
-		timezone: body.timezone,
-		durationMinutes: body.duration_minutes,
-		endDate: body.end_date,
-		isActive: body.is_active,
-	};
-	const changes: PatternChanges = {};
-	for (const [field, value] of Object.entries(candidate) as [keyof PatternChanges, unknown][]) {
-		// Sending unchanged copied fields would still rewrite every future session's row.
-		if (value !== undefined && JSON.stringify(value) !== JSON.stringify(row[field])) {
-			Object.assign(changes, { [field]: value });
-		}
-	}
-	return changes;
-}
-
 patternPages.post("/patterns/:id", async (c) => {
 	const id = patternId(c);
 	const row = await findPattern(c.var.db, id);
 	const form = await c.req.formData();
 	const result = await attempt(() =>
-		updatePattern(c.var.db, id, changesFrom(row, validated(UpdatePatternBody, patternBody(form))), {
-			now: Date.now(),
-			requiredVersion: formReader(form).number("version"),
-			horizonMonths: horizonMonths(c.env),
-		}),
+		updatePattern(
+			c.var.db,
+			id,
+			changedFields(row, validated(UpdatePatternBody, patternBody(form))),
+			{
+				now: Date.now(),
+				requiredVersion: formReader(form).number("version"),
+				horizonMonths: horizonMonths(c.env),
+			},
+		),
 	);
 	if (result instanceof ApiError) {
 		const errors = formErrors(result);

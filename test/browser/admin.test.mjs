@@ -207,6 +207,27 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		}
 	});
 
+	test("changes this and following sessions, previewing first", async () => {
+		const nextMonday = new Date(Date.parse(lastWeeksMonday()) + 14 * 86_400_000)
+			.toISOString()
+			.slice(0, 10);
+		await page.goto(`${base}/admin/patterns?search=Morning`);
+		await page.getByRole("link", { name: "Morning yoga" }).click();
+		await page.getByRole("link", { name: "Change this and following…" }).click();
+		await page.getByLabel("Change from (date)").fill(nextMonday);
+		await page.getByLabel("Time", { exact: true }).fill("11:00");
+		await page.getByRole("button", { name: "Preview" }).click();
+		await page.getByText("Preview: nothing is saved yet").waitFor();
+		await shot("split-preview");
+		await page.getByRole("button", { name: "Save this and following" }).click();
+		await page.getByText("Saved: the following sessions now belong to a new pattern.").waitFor();
+		assert.ok(await page.getByText("Mon, Wed, Fri at 11:00 Europe/Paris, 45 min").isVisible());
+		await page.goto(`${base}/admin?tz=Europe/Paris&date=${nextMonday}`);
+		const moved = page.locator(".week a.ev", { hasText: "Morning yoga" });
+		assert.equal(await moved.count(), 3);
+		assert.match(await moved.first().textContent(), /11:00–11:45/);
+	});
+
 	test("signs out; the console then asks to sign in again", async () => {
 		await page.getByRole("button", { name: "Sign out" }).click();
 		await page.getByText("You are signed out.").waitFor();
