@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sealSession } from "../src/admin/session";
-import { createKey, createOneTimeSession, csrfOf, signIn, visit } from "./admin-helpers";
+import { createKey, createOneTimeSession, csrfOf, ORIGIN, signIn, visit } from "./admin-helpers";
 import { api, ROOT_TOKEN } from "./helpers";
 
 const rootClaims = (overrides = {}) => ({
@@ -165,6 +165,22 @@ describe("POST forms: CSRF and origin", () => {
 		const ok = await visit(`/admin/sessions/${session.id}/cancel`, { cookie, form: { csrf } });
 		expect(ok.status).toBe(303);
 		expect((await api("GET", `/api/occurrences/${session.id}`)).body.status).toBe("cancelled");
+	});
+
+	it("answers 4xx, not 500, to a body that is not a form or is too large", async () => {
+		const { cookie } = await signIn();
+		const json = await visit("/admin/patterns", {
+			cookie,
+			headers: { "Content-Type": "application/json", Origin: ORIGIN },
+			body: JSON.stringify({ title: "x" }),
+		});
+		expect(json.status).toBe(415);
+		const huge = await visit("/admin/patterns", {
+			cookie,
+			form: { csrf: "x", description: "a".repeat(70_000) },
+		});
+		expect(huge.status).toBe(413);
+		expect(huge.headers.get("Content-Type")).toMatch(/^text\/html/);
 	});
 
 	it("signs out with the token and clears the cookie", async () => {

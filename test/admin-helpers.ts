@@ -16,12 +16,14 @@ export async function visit(
 	options: {
 		cookie?: string;
 		form?: Record<string, string | string[]>;
+		/** A raw POST body, for requests no browser form would send. */
+		body?: string;
 		headers?: Record<string, string>;
 	} = {},
 ): Promise<Page> {
 	const headers: Record<string, string> = { ...options.headers };
 	if (options.cookie) headers.Cookie = options.cookie;
-	let body: URLSearchParams | undefined;
+	let body: URLSearchParams | string | undefined = options.body;
 	if (options.form) {
 		body = new URLSearchParams();
 		for (const [name, value] of Object.entries(options.form)) {
@@ -31,7 +33,7 @@ export async function visit(
 		headers["Sec-Fetch-Site"] ??= "same-origin";
 	}
 	const response = await exports.default.fetch(`${ORIGIN}${path}`, {
-		method: options.form ? "POST" : "GET",
+		method: body === undefined ? "GET" : "POST",
 		headers,
 		body,
 		redirect: "manual",

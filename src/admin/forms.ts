@@ -1,6 +1,7 @@
 // Between HTML forms and the API's rules: form text becomes the API's request body, the API's own
 // Zod schema validates it, and an ApiError's field paths come back as messages per form field.
 import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { ApiError } from "../http/problem";
 import { fieldErrors } from "../http/validation";
 
@@ -57,6 +58,20 @@ export async function attempt<T>(write: () => Promise<T>): Promise<T | ApiError>
 	} catch (error) {
 		if (error instanceof ApiError && error.status < 500 && error.code !== "not_found") return error;
 		throw error;
+	}
+}
+
+const formTypes = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/** The posted form (parsed once per request); a body that is not a form is a 4xx, never a 500. */
+export async function readForm(c: Context): Promise<FormData> {
+	if (!formTypes.test(c.req.header("Content-Type") ?? "")) {
+		throw new ApiError("unsupported_media_type", "Send the form as a browser does (URL-encoded).");
+	}
+	try {
+		return await c.req.formData();
+	} catch {
+		throw new ApiError("validation", "The form could not be read; reload the page and try again.");
 	}
 }
 

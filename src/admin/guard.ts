@@ -8,6 +8,7 @@ import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
 import { effectiveScopes, type Scope } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
+import { readForm } from "./forms";
 import {
 	openSession,
 	randomToken,
@@ -120,7 +121,7 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 
 async function checkPost(c: AdminContext, csrf: string) {
 	assertSameOrigin(c);
-	const sent = (await c.req.formData()).get("csrf");
+	const sent = (await readForm(c)).get("csrf");
 	if (typeof sent !== "string" || !(await secretsEqual(sent, csrf))) {
 		throw new ApiError("forbidden", "The form's security token is missing or stale; reload it.");
 	}

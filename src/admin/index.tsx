@@ -1,7 +1,9 @@
 // The admin console at /admin: server-rendered pages over the same service functions as the API,
 // so the same rules and the same errors apply. Works without JavaScript; the only asset is CSS.
 import { Hono } from "hono";
-import { notFound, toApiError } from "../http/problem";
+import { bodyLimit } from "hono/body-limit";
+import { ApiError, notFound, toApiError } from "../http/problem";
+import { limits } from "../lib/fields";
 import { calendarRoutes } from "./calendar";
 import type { AdminEnv } from "./env";
 import { requireSession } from "./guard";
@@ -26,6 +28,16 @@ adminApp.use("*", async (c, next) => {
 		"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	);
 });
+
+adminApp.use(
+	"*",
+	bodyLimit({
+		maxSize: limits.bodyBytes,
+		onError: () => {
+			throw new ApiError("payload_too_large", `Forms are at most ${limits.bodyBytes} bytes.`);
+		},
+	}),
+);
 
 adminApp.get("/style.css", (c) => {
 	c.header("Content-Type", "text/css; charset=utf-8");

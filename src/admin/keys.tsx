@@ -13,6 +13,7 @@ import {
 	formOf,
 	formReader,
 	noticeFor,
+	readForm,
 	validated,
 } from "./forms";
 import { Checkboxes, ErrorSummary, Input, Page, PostForm } from "./ui";
@@ -121,7 +122,7 @@ async function keysPage(
 keyPages.get("/keys", (c) => keysPage(c));
 
 keyPages.post("/keys", async (c) => {
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const result = await attempt(() => {
 		const input = validated(CreateKeyBody, {
 			name: formReader(form).text("name"),

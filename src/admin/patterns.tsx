@@ -21,6 +21,7 @@ import {
 	formOf,
 	formReader,
 	noticeFor,
+	readForm,
 	validated,
 } from "./forms";
 import {
@@ -182,7 +183,7 @@ patternPages.get("/patterns/new", (c) => {
 });
 
 patternPages.post("/patterns", async (c) => {
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const read = formReader(form);
 	const result = await attempt(() => {
 		const body = validated(CreatePatternBody, {
@@ -311,7 +312,7 @@ patternPages.get("/patterns/:id", async (c) =>
 patternPages.post("/patterns/:id", async (c) => {
 	const id = patternId(c);
 	const row = await findPattern(c.var.db, id);
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const result = await attempt(() =>
 		updatePattern(
 			c.var.db,

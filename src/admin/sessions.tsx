@@ -12,7 +12,7 @@ import {
 	updateOccurrence,
 } from "../occurrences/service";
 import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
-import { attempt, type Errors, formOf, formReader, noticeFor, validated } from "./forms";
+import { attempt, type Errors, formOf, formReader, noticeFor, readForm, validated } from "./forms";
 import { SessionForm, sessionBody, sessionErrors, sessionForm } from "./session-form";
 import { ErrorSummary, FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
 import { addDays, localParts, longDay, realDate, shortDay, startOfDay, todayIn } from "./zoned";
@@ -187,7 +187,7 @@ sessionPages.get("/sessions/new", (c) => {
 });
 
 sessionPages.post("/sessions", async (c) => {
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const timezone = formReader(form).text("timezone");
 	const result = await attempt(() => {
 		const body = validated(CreateOccurrenceBody, { ...sessionBody(form, timezone), timezone });
@@ -298,7 +298,7 @@ sessionPages.get("/sessions/:id", async (c) =>
 sessionPages.post("/sessions/:id", async (c) => {
 	const id = sessionId(c);
 	const row = await findOccurrence(c.var.db, id);
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const result = await attempt(async () => {
 		const body = validated(UpdateOccurrenceBody, sessionBody(form, row.timezone));
 		// Any write makes a pattern session an exception, so an unchanged form writes nothing.

@@ -4,7 +4,7 @@ import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
 import { findApiKey } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
-import { type Errors, noticeFor } from "./forms";
+import { type Errors, noticeFor, readForm } from "./forms";
 import { adminToken, assertSameOrigin, endSession, startSession } from "./guard";
 import { randomToken } from "./session";
 import { ErrorSummary, Input, Page } from "./ui";
@@ -69,7 +69,7 @@ signInRoutes.post("/sign-in", async (c) => {
 	if (!(await c.env.RATE_LIMITER.limit({ key: `admin-sign-in:${address}` })).success) {
 		throw new ApiError("rate_limited", "Too many sign-in attempts; wait a minute.");
 	}
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const expected = getCookie(c, FORM_COOKIE, "host");
 	const sent = form.get("form_token");
 	if (!expected || typeof sent !== "string" || !(await secretsEqual(sent, expected))) {

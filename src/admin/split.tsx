@@ -11,7 +11,7 @@ import { findPattern } from "../patterns/service";
 import { type SplitOutcome, splitPattern } from "../patterns/split";
 import { SplitPatternBody } from "../patterns/split-schemas";
 import { type AdminContext, type AdminEnv, assertCanWrite } from "./env";
-import { attempt, type Errors, formErrors, formReader, validated } from "./forms";
+import { attempt, type Errors, formErrors, formReader, readForm, validated } from "./forms";
 import {
 	changedFields,
 	describePattern,
@@ -89,7 +89,7 @@ splitPages.get("/patterns/:id/split", async (c) => {
 splitPages.post("/patterns/:id/split", async (c) => {
 	const id = parseId(c.req.param("id"), "Pattern");
 	const row = await findPattern(c.var.db, id);
-	const form = await c.req.formData();
+	const form = await readForm(c);
 	const read = formReader(form);
 	const dryRun = read.text("preview") === "1";
 	const result = await attempt(() => {
