@@ -4,8 +4,9 @@ import type { OccurrenceRow } from "../db/schema";
 import { limits } from "../lib/fields";
 import { listOccurrences } from "../occurrences/service";
 import { type AdminContext, type AdminEnv, canWrite } from "./env";
+import { Select } from "./fields";
 import { noticeFor } from "./forms";
-import { Page, Select, StatusBadge } from "./ui";
+import { Page, StatusBadge } from "./ui";
 import {
 	addDays,
 	COMMON_ZONES,

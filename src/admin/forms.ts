@@ -100,6 +100,13 @@ export function formOf(values: Record<string, string | number | boolean | null |
 	return form;
 }
 
+/** One page of rows fetched with limit + 1, and the next page's link when there is one. */
+export function paged<T>(rows: T[], size: number, nextLink: (last: T) => string) {
+	const page = rows.slice(0, size);
+	const last = page.at(-1);
+	return { page, nextPage: rows.length > size && last !== undefined ? nextLink(last) : undefined };
+}
+
 /** Messages shown after a redirect; the query carries only a code, never text to display. */
 const notices: Record<string, string> = {
 	"pattern-created": "Pattern created, and its sessions generated.",

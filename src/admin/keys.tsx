@@ -6,6 +6,7 @@ import { CreateKeyBody } from "../keys/routes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
 import { limits } from "../lib/fields";
 import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
+import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
 	attempt,
 	type Errors,
@@ -16,7 +17,7 @@ import {
 	readForm,
 	validated,
 } from "./forms";
-import { Checkboxes, ErrorSummary, Input, Page, PostForm } from "./ui";
+import { DataTable, Page, PostForm } from "./ui";
 
 export const keyPages = new Hono<AdminEnv>();
 
@@ -57,40 +58,25 @@ async function keysPage(
 					</code>
 				</section>
 			)}
-			<div class="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">Name</th>
-							<th scope="col">Starts with</th>
-							<th scope="col">Scopes</th>
-							<th scope="col">Created</th>
-							<th scope="col">
-								<span class="skip">Actions</span>
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{keys.map((key) => (
-							<tr>
-								<td>{key.name}</td>
-								<td>
-									<code>{key.prefix}…</code>
-								</td>
-								<td>{key.scopes.join(", ")}</td>
-								<td>{new Date(key.createdAt).toISOString().slice(0, 10)}</td>
-								<td>
-									<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
-										<button type="submit" class="danger">
-											Revoke {key.name}
-										</button>
-									</PostForm>
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable heads={["Name", "Starts with", "Scopes", "Created", ""]}>
+				{keys.map((key) => (
+					<tr>
+						<td>{key.name}</td>
+						<td>
+							<code>{key.prefix}…</code>
+						</td>
+						<td>{key.scopes.join(", ")}</td>
+						<td>{new Date(key.createdAt).toISOString().slice(0, 10)}</td>
+						<td>
+							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
+								<button type="submit" class="danger">
+									Revoke {key.name}
+								</button>
+							</PostForm>
+						</td>
+					</tr>
+				))}
+			</DataTable>
 			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
 			<section class="card">
 				<h2>Create a key</h2>

@@ -1,21 +1,26 @@
 import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import type { PatternRow } from "../db/schema";
+import { parseId } from "../http/ids";
 import { patternChanges } from "../patterns/changes";
 import type { UpdatePatternBody } from "../patterns/schemas";
 import type { PatternChanges } from "../patterns/service";
 import { WEEKDAY_NAMES } from "../recurrence";
-import { type Errors, formOf, formReader } from "./forms";
 import {
 	Checkbox,
 	Checkboxes,
 	DurationInput,
 	ErrorSummary,
 	Input,
-	PostForm,
 	TitleFields,
 	ZoneSelect,
-} from "./ui";
+} from "./fields";
+import { type Errors, formOf, formReader } from "./forms";
+import { PostForm } from "./ui";
+
+/** The pattern id in the path; anything but a positive integer is a 404. */
+export const patternId = (c: Context) => parseId(c.req.param("id") ?? "", "Pattern");
 
 export const patternLabels: Record<string, string> = {
 	title: "Title",

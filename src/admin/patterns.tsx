@@ -1,18 +1,10 @@
 import { Hono } from "hono";
 import type { PatternRow } from "../db/schema";
 import { horizonMonths } from "../http/app-env";
-import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { listOccurrences } from "../occurrences/service";
 import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
-import {
-	createPattern,
-	deletePattern,
-	findPattern,
-	listPatterns,
-	updatePattern,
-} from "../patterns/service";
-import { WEEKDAY_NAMES } from "../recurrence";
+import { createPattern, findPattern, updatePattern } from "../patterns/service";
 import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
 import {
 	attempt,
@@ -31,117 +23,12 @@ import {
 	PatternForm,
 	patternBody,
 	patternForm,
+	patternId,
 } from "./pattern-form";
-import { FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
+import { ActiveBadge, FormPage, Page, PostForm, StatusBadge } from "./ui";
 import { localParts, shortDay, todayIn } from "./zoned";
 
 export const patternPages = new Hono<AdminEnv>();
-
-const PAGE_SIZE = 50;
-const patternId = (c: AdminContext) => parseId(c.req.param("id") ?? "", "Pattern");
-const ActiveBadge = ({ row }: { row: PatternRow }) =>
-	row.isActive ? (
-		<span class="status completed">Active</span>
-	) : (
-		<span class="status inactive">Inactive</span>
-	);
-
-patternPages.get("/patterns", async (c) => {
-	const { user } = c.var;
-	const search = (c.req.query("search") ?? "").trim().slice(0, 200);
-	const active = c.req.query("active") ?? "";
-	const weekday = c.req.query("weekday") ?? "";
-	const after = Number(c.req.query("after") ?? "0");
-	const rows = await listPatterns(c.var.db, {
-		limit: PAGE_SIZE + 1,
-		afterId: Number.isSafeInteger(after) && after > 0 ? after : undefined,
-		isActive: active === "true" ? true : active === "false" ? false : undefined,
-		weekday: /^[0-6]$/.test(weekday) ? Number(weekday) : undefined,
-		search: search || undefined,
-	});
-	const page = rows.slice(0, PAGE_SIZE);
-	const last = page.at(-1);
-	const nextPage =
-		rows.length > PAGE_SIZE && last
-			? `/admin/patterns?${new URLSearchParams({ search, active, weekday, after: String(last.id) })}`
-			: undefined;
-	return c.html(
-		<Page title="Patterns" user={user} active="patterns" notice={noticeFor(c.req.query("done"))}>
-			<div class="bar">
-				<h1>Patterns</h1>
-				{canWrite(user) && (
-					<a class="btn" href="/admin/patterns/new">
-						New pattern
-					</a>
-				)}
-			</div>
-			<form method="get" class="card inline" aria-label="Filter patterns">
-				<Input name="search" label="Search by title" value={search} errors={{}} />
-				<Select
-					name="active"
-					label="Status"
-					value={active}
-					options={[
-						["", "All"],
-						["true", "Active"],
-						["false", "Inactive"],
-					]}
-					errors={{}}
-				/>
-				<Select
-					name="weekday"
-					label="Weekday"
-					value={weekday}
-					options={[
-						["", "Any day"],
-						...WEEKDAY_NAMES.map((name, day): [string, string] => [String(day), name]),
-					]}
-					errors={{}}
-				/>
-				<button type="submit" class="secondary">
-					Filter
-				</button>
-			</form>
-			{page.length === 0 ? (
-				<p class="empty">No patterns match.</p>
-			) : (
-				<div class="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">Title</th>
-								<th scope="col">When</th>
-								<th scope="col">From</th>
-								<th scope="col">Ends</th>
-								<th scope="col">Status</th>
-							</tr>
-						</thead>
-						<tbody>
-							{page.map((row) => (
-								<tr>
-									<td>
-										<a href={`/admin/patterns/${row.id}`}>{row.title}</a>
-									</td>
-									<td>{describePattern(row)}</td>
-									<td>{row.startDate}</td>
-									<td>{endOf(row)}</td>
-									<td>
-										<ActiveBadge row={row} />
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
-			)}
-			{nextPage && (
-				<p>
-					<a href={nextPage}>Next page →</a>
-				</p>
-			)}
-		</Page>,
-	);
-});
 
 function newPatternPage(
 	c: AdminContext,
@@ -224,7 +111,7 @@ async function patternPage(
 			</p>
 			<div class="bar">
 				<h1>
-					{row.title} <ActiveBadge row={row} />
+					{row.title} <ActiveBadge active={row.isActive} />
 				</h1>
 				{canWrite(user) && (
 					<div class="actions">
@@ -332,54 +219,4 @@ patternPages.post("/patterns/:id", async (c) => {
 		return patternPage(c, fresh, form, errors, result.status as 400 | 409 | 412);
 	}
 	return c.redirect(`/admin/patterns/${id}?done=pattern-saved`, 303);
-});
-
-patternPages.post("/patterns/:id/deactivate", async (c) => {
-	const id = patternId(c);
-	await deletePattern(c.var.db, id, { now: Date.now(), deleteFuture: false });
-	return c.redirect(`/admin/patterns/${id}?done=pattern-deactivated`, 303);
-});
-
-patternPages.post("/patterns/:id/activate", async (c) => {
-	const id = patternId(c);
-	await updatePattern(
-		c.var.db,
-		id,
-		{ isActive: true },
-		{ now: Date.now(), horizonMonths: horizonMonths(c.env) },
-	);
-	return c.redirect(`/admin/patterns/${id}?done=pattern-activated`, 303);
-});
-
-patternPages.get("/patterns/:id/delete", async (c) => {
-	const { user } = c.var;
-	assertCanWrite(user);
-	const row = await findPattern(c.var.db, patternId(c));
-	return c.html(
-		<Page title={`Delete ${row.title}`} user={user} active="patterns">
-			<div class="card">
-				<h1>Delete “{row.title}”?</h1>
-				<p>
-					Its future sessions that were not edited by hand are removed. Past sessions, and sessions
-					that were edited, cancelled or completed, stay in the calendar. This cannot be undone; to
-					pause the pattern instead, deactivate it.
-				</p>
-				<div class="actions">
-					<PostForm action={`/admin/patterns/${row.id}/delete`} csrf={user.csrf}>
-						<button type="submit" class="danger">
-							Delete pattern
-						</button>
-					</PostForm>
-					<a class="btn secondary" href={`/admin/patterns/${row.id}`}>
-						Keep it
-					</a>
-				</div>
-			</div>
-		</Page>,
-	);
-});
-
-patternPages.post("/patterns/:id/delete", async (c) => {
-	await deletePattern(c.var.db, patternId(c), { now: Date.now(), deleteFuture: true });
-	return c.redirect("/admin/patterns?done=pattern-deleted", 303);
 });

@@ -1,8 +1,9 @@
 import type { FC } from "hono/jsx";
 import type { OccurrenceRow } from "../db/schema";
 import type { ApiError } from "../http/problem";
+import { DurationInput, ErrorSummary, Input, TitleFields, ZoneSelect } from "./fields";
 import { type Errors, formErrors, formOf, formReader } from "./forms";
-import { DurationInput, ErrorSummary, Input, PostForm, TitleFields, ZoneSelect } from "./ui";
+import { PostForm } from "./ui";
 import { localParts, zonedDateTime } from "./zoned";
 
 export const sessionLabels: Record<string, string> = {

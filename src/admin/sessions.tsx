@@ -1,156 +1,29 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type OccurrenceRow, type OccurrenceStatus, occurrenceStatuses } from "../db/schema";
+import type { OccurrenceRow } from "../db/schema";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { CreateOccurrenceBody, oneTimeFields, UpdateOccurrenceBody } from "../occurrences/schemas";
 import {
 	createOneTime,
 	findOccurrence,
-	listOccurrences,
 	transitionOccurrence,
 	updateOccurrence,
 } from "../occurrences/service";
 import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
+import { ErrorSummary } from "./fields";
 import { attempt, type Errors, formOf, formReader, noticeFor, readForm, validated } from "./forms";
 import { SessionForm, sessionBody, sessionErrors, sessionForm } from "./session-form";
-import { ErrorSummary, FormPage, Input, Page, PostForm, Select, StatusBadge } from "./ui";
-import { addDays, localParts, longDay, realDate, shortDay, startOfDay, todayIn } from "./zoned";
+import { FormPage, Page, PostForm, StatusBadge } from "./ui";
+import { localParts, longDay, realDate, todayIn } from "./zoned";
 
 export const sessionPages = new Hono<AdminEnv>();
 
-const PAGE_SIZE = 100;
-const MAX_DAYS = 366;
 const transitions = [
 	["complete", "completed", "Mark completed", "secondary"],
 	["cancel", "cancelled", "Cancel session", "danger"],
 ] as const;
 const sessionId = (c: AdminContext) => parseId(c.req.param("id") ?? "", "Occurrence");
-
-sessionPages.get("/sessions", async (c) => {
-	const { user } = c.var;
-	const today = todayIn(user.timezone, Date.now());
-	const fromText = c.req.query("from") ?? today;
-	const toText = c.req.query("to") ?? addDays(today, 30);
-	const status = c.req.query("status") ?? "";
-	const from = realDate(fromText);
-	const to = realDate(toText);
-	const errors: Errors = {};
-	if (!from) errors.from = "Enter a real date, like 2026-01-31.";
-	if (!to) errors.to = "Enter a real date, like 2026-01-31.";
-	else if (from && to < from) errors.to = "Must be on or after the From date.";
-	else if (from && to > addDays(from, MAX_DAYS))
-		errors.to = `Show at most ${MAX_DAYS} days at once.`;
-	const [afterStart, afterId] = (c.req.query("after") ?? "").split(".").map(Number);
-	const statuses = (occurrenceStatuses as readonly string[]).includes(status)
-		? [status as OccurrenceStatus]
-		: undefined;
-	const rows =
-		from && to && Object.keys(errors).length === 0
-			? await listOccurrences(c.var.db, {
-					start: startOfDay(from, user.timezone),
-					end: startOfDay(addDays(to, 1), user.timezone),
-					statuses,
-					after:
-						afterStart && afterId && Number.isSafeInteger(afterStart)
-							? { startAt: afterStart, id: afterId }
-							: undefined,
-					limit: PAGE_SIZE + 1,
-				})
-			: [];
-	const page = rows.slice(0, PAGE_SIZE);
-	const last = page.at(-1);
-	const nextPage =
-		rows.length > PAGE_SIZE && last
-			? `/admin/sessions?${new URLSearchParams({ from: fromText, to: toText, status, after: `${last.startAt}.${last.id}` })}`
-			: undefined;
-	return c.html(
-		<Page title="Sessions" user={user} active="sessions" notice={noticeFor(c.req.query("done"))}>
-			<div class="bar">
-				<h1>Sessions</h1>
-				{canWrite(user) && (
-					<a class="btn" href="/admin/sessions/new">
-						New one-time session
-					</a>
-				)}
-			</div>
-			<form method="get" class="card inline">
-				<Input name="from" label="From" type="date" value={fromText} errors={errors} />
-				<Input name="to" label="To" type="date" value={toText} errors={errors} />
-				<Select
-					name="status"
-					label="Status"
-					value={status}
-					options={[
-						["", "Any status"],
-						["scheduled", "Scheduled"],
-						["cancelled", "Cancelled"],
-						["completed", "Completed"],
-					]}
-					errors={{}}
-				/>
-				<button type="submit" class="secondary">
-					Show sessions
-				</button>
-			</form>
-			<p class="hint">Dates and times in {user.timezone}.</p>
-			{page.length === 0 ? (
-				<p class="empty">No sessions in this range.</p>
-			) : (
-				<SessionTable rows={page} timezone={user.timezone} />
-			)}
-			{nextPage && (
-				<p>
-					<a href={nextPage}>Next page →</a>
-				</p>
-			)}
-		</Page>,
-	);
-});
-
-const SessionTable = ({ rows, timezone }: { rows: OccurrenceRow[]; timezone: string }) => (
-	<div class="table-wrap">
-		<table>
-			<thead>
-				<tr>
-					<th scope="col">Date</th>
-					<th scope="col">Time</th>
-					<th scope="col">Title</th>
-					<th scope="col">Status</th>
-					<th scope="col">From</th>
-				</tr>
-			</thead>
-			<tbody>
-				{rows.map((row) => {
-					const start = localParts(row.startAt, timezone);
-					return (
-						<tr>
-							<td>
-								{shortDay(start.date)} {start.date.slice(0, 4)}
-							</td>
-							<td>
-								{start.time}–{localParts(row.endAt, timezone).time}
-							</td>
-							<td>
-								<a href={`/admin/sessions/${row.id}`}>{row.title}</a>
-							</td>
-							<td>
-								<StatusBadge status={row.status} />
-							</td>
-							<td>
-								{row.patternId === null ? (
-									"One-time"
-								) : (
-									<a href={`/admin/patterns/${row.patternId}`}>Pattern {row.patternId}</a>
-								)}
-							</td>
-						</tr>
-					);
-				})}
-			</tbody>
-		</table>
-	</div>
-);
 
 function newSessionPage(
 	c: AdminContext,

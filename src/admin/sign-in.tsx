@@ -4,10 +4,11 @@ import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
 import { findApiKey } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
+import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
 import { adminToken, assertSameOrigin, endSession, startSession } from "./guard";
 import { randomToken } from "./session";
-import { ErrorSummary, Input, Page } from "./ui";
+import { Page } from "./ui";
 
 // Login CSRF: the sign-in form echoes a random token also set as a cookie (double submit), so a
 // form posted from elsewhere cannot sign a browser in to someone else's session.
@@ -46,7 +47,7 @@ function signInPage(c: AdminContext, errors: Errors = {}, status: 200 | 401 = 20
 						type="password"
 						value=""
 						errors={errors}
-						hint="Starts with cal_. It is checked, never stored in the cookie."
+						hint="An API key (cal_…) or the root token. It is checked, never kept in the cookie."
 						autocomplete="off"
 						required
 					/>

@@ -5,7 +5,6 @@ import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { PatternRow } from "../db/schema";
 import { horizonMonths } from "../http/app-env";
-import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { findPattern } from "../patterns/service";
 import { type SplitOutcome, splitPattern } from "../patterns/split";
@@ -18,6 +17,7 @@ import {
 	PatternForm,
 	patternBody,
 	patternForm,
+	patternId,
 } from "./pattern-form";
 import { Page } from "./ui";
 import { realDate, todayIn } from "./zoned";
@@ -80,14 +80,14 @@ function splitPage(
 
 splitPages.get("/patterns/:id/split", async (c) => {
 	assertCanWrite(c.var.user);
-	const row = await findPattern(c.var.db, parseId(c.req.param("id"), "Pattern"));
+	const row = await findPattern(c.var.db, patternId(c));
 	const form = patternForm(row);
 	form.set("from", realDate(c.req.query("from")) ?? todayIn(row.timezone, Date.now()));
 	return splitPage(c, row, form);
 });
 
 splitPages.post("/patterns/:id/split", async (c) => {
-	const id = parseId(c.req.param("id"), "Pattern");
+	const id = patternId(c);
 	const row = await findPattern(c.var.db, id);
 	const form = await readForm(c);
 	const read = formReader(form);
