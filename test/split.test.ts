@@ -81,8 +81,8 @@ describe("POST /api/patterns/{id}/split", () => {
 		expect(ids(response.body.sessions.moved)).toEqual(ids(unedited));
 		expect(response.body.kept).toBe(4);
 		expect(response.body.sessions.kept.map((s: any) => s.id).sort()).toEqual(handled.toSorted());
-		// A new time means new slots: the kept sessions hold 09:00 slots, none of the new ones.
-		expect(response.body.created).toBe(unedited.length + 4);
+		// The kept sessions hold their days: the new series adds no 10:00 session beside them.
+		expect(response.body.created).toBe(unedited.length);
 
 		const oldAfter = await seriesSessions(pattern.id);
 		const newAfter = await seriesSessions(new_pattern.id);
@@ -102,7 +102,8 @@ describe("POST /api/patterns/{id}/split", () => {
 			]),
 		);
 		expect(ids(newAfter)).toEqual(ids(response.body.sessions.created));
-		expect(starts(newAfter)[0]).toBe(`${from}T10:00:00Z`);
+		// The four handled sessions hold the first four days (Wed, Mon, Wed, Mon) from `from`.
+		expect(starts(newAfter)[0]).toBe(`${addDays(from, 14)}T10:00:00Z`);
 		for (const session of newAfter) {
 			expect(session).toMatchObject({
 				pattern_id: new_pattern.id,

@@ -21,7 +21,7 @@ export function requiredScope(method: string, path: string): Scope {
  */
 function presentedSecret(authorization: string | undefined, url: URL): string | null | undefined {
 	if (authorization !== undefined) return /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? null;
-	if (url.pathname.endsWith(".ics")) return url.searchParams.get("key") ?? undefined;
+	if (/\.ics\/?$/.test(url.pathname)) return url.searchParams.get("key") ?? undefined;
 	return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { occurrences, type PatternRow } from "../db/schema";
-import type { WeeklyRule } from "../recurrence";
+import { localDateOf, type Slot, type WeeklyRule } from "../recurrence";
 
 export type RuleFields = Pick<
 	PatternRow,
@@ -55,3 +55,26 @@ export function insertSlots(db: Db, slots: SlotTuple[], now: number) {
 /** Future sessions that still follow their pattern: scheduled and never edited by hand. */
 export const followsPattern = (patternId: number, now: number) => sql`
 	pattern_id = ${patternId} AND start_at >= ${now} AND status = 'scheduled' AND is_exception = 0`;
+
+/** A session a person has handled: cancelled, completed or edited by hand. */
+export const handledByHand = sql`(${occurrences.status} != 'scheduled' OR ${occurrences.isException} = 1)`;
+
+/**
+ * When a series moves to a new rule (a new time, zone or days), a day whose session somebody
+ * already cancelled, completed or rescheduled keeps that session and gets no second one: a class
+ * cancelled for next Tuesday stays cancelled when the class moves from 14:00 to 15:00.
+ * Days are compared as local dates: the handled session's in its own zone, the slot's in the new.
+ */
+export function skipHandledDays(
+	slots: Slot[],
+	handled: readonly { originalStartAt: number | null; timezone: string }[],
+	timezone: string,
+): Slot[] {
+	const days = new Set(
+		handled.flatMap((row) =>
+			row.originalStartAt === null ? [] : [localDateOf(row.originalStartAt, row.timezone)],
+		),
+	);
+	if (days.size === 0) return slots;
+	return slots.filter((slot) => !days.has(localDateOf(slot.start, timezone)));
+}

@@ -1,10 +1,16 @@
-import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, causeChain, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
-import { followsPattern, insertSlots, ruleOf } from "../materialization/slots";
+import {
+	followsPattern,
+	handledByHand,
+	insertSlots,
+	ruleOf,
+	skipHandledDays,
+} from "../materialization/slots";
 import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
 
 /** The writable fields of a pattern, already validated. */
@@ -24,6 +30,7 @@ export interface PatternFields {
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
 
+const DAY_MS = 86_400_000;
 const SERIES_START = Date.UTC(1970, 0, 1);
 const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
@@ -163,7 +170,22 @@ async function tryUpdatePattern(
 	options: { now: number; requiredVersion?: number; horizonMonths: number },
 ): Promise<PatternRow | undefined> {
 	const { now } = options;
-	const current = await findPattern(db, id);
+	// One round trip reads the pattern and its future sessions handled by hand.
+	const [found, handled] = await db.batch([
+		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db
+			.select({ originalStartAt: occurrences.originalStartAt, timezone: occurrences.timezone })
+			.from(occurrences)
+			.where(
+				and(
+					eq(occurrences.patternId, id),
+					gte(occurrences.originalStartAt, now - DAY_MS),
+					handledByHand,
+				),
+			),
+	]);
+	const current = found[0];
+	if (!current) throw notFound("Pattern", id);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
@@ -195,6 +217,7 @@ async function tryUpdatePattern(
 	const sessionWrites = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
@@ -203,7 +226,7 @@ async function tryUpdatePattern(
 		sessionWrites.push(
 			insertSlots(
 				db,
-				plan.slots.map((slot) => [id, nextVersion, slot.start]),
+				slots.map((slot) => [id, nextVersion, slot.start]),
 				now,
 			),
 		);

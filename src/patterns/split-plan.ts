@@ -3,7 +3,7 @@
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { startOfLocalDay } from "../lib/local-day";
-import { ruleOf } from "../materialization/slots";
+import { ruleOf, skipHandledDays } from "../materialization/slots";
 import { addDays, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
 import type { PatternChanges, PatternFields } from "./service";
 
@@ -130,8 +130,8 @@ export function planSplit(
 	const moved = fromFirstDay.filter(moves);
 	const kept = fromFirstDay.filter((row) => !moves(row));
 
-	// A kept session still holds its slot: the new series makes no second session there.
-	const held = new Set(kept.map((row) => row.originalStartAt));
+	// A kept session still holds its slot, and its day: the new series makes no second session
+	// there (see skipHandledDays).
 	const reactivated = fields.isActive && !current.isActive;
 	const materializedUntil = reactivated
 		? Math.max(current.materializedUntil, horizonEnd(now, options.horizonMonths))
@@ -160,7 +160,7 @@ export function planSplit(
 		},
 		firstDay,
 		cut,
-		created: plan.slots.map((slot) => slot.start).filter((start) => !held.has(start)),
+		created: skipHandledDays(plan.slots, kept, fields.timezone).map((slot) => slot.start),
 		moved,
 		kept,
 	};
