@@ -65,8 +65,11 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		await page.goto(`${base}/admin`);
 		assert.match(page.url(), /\/admin\/sign-in\?next=%2Fadmin$/);
 		await shot("sign-in");
-		await page.getByLabel("API key").fill(rootToken);
-		await page.getByRole("button", { name: "Sign in" }).click();
+		// Keyboard only: skip link, brand, then the key field; Enter submits.
+		for (let tab = 0; tab < 3; tab++) await page.keyboard.press("Tab");
+		assert.equal(await page.evaluate(() => document.activeElement?.id), "f-key");
+		await page.keyboard.type(rootToken);
+		await page.keyboard.press("Enter");
 		await page.getByRole("heading", { name: /^Week of/ }).waitFor();
 		assert.equal(new URL(page.url()).pathname, "/admin");
 		assert.ok(await page.getByText("Root token").isVisible());
