@@ -4,7 +4,7 @@
 // test runner, and always stops wrangler. The last line is "N passed, M failed".
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -47,6 +47,10 @@ let wrangler;
 let passed = 0;
 let failed = 0;
 try {
+	const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+	if (!existsSync(chromium)) {
+		throw new Error(`No Chromium at ${chromium}: apt-get update && apt-get install -y chromium`);
+	}
 	const migrate = spawnSync(
 		wranglerBin,
 		["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
