@@ -168,6 +168,7 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		await shot("week-phone", phone);
 		await phone.locator("a.ev").first().click();
 		await phone.getByText("Duration").waitFor();
+		await shot("session-phone", phone);
 		assert.deepEqual(await phone.getByRole("button").allInnerTexts(), ["Sign out"]);
 		assert.equal(await phone.getByLabel("Title").count(), 0);
 		const forbidden = await phone.goto(`${base}/admin/patterns/new`);
