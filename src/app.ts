@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { adminApp } from "./admin";
 import { createDb, emptyUsage, meteredD1 } from "./db/client";
 import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
@@ -106,6 +107,7 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/admin", adminApp);
 
 	serveReference(app);
 

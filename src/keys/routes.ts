@@ -35,7 +35,7 @@ const NewApiKeySchema = ApiKeySchema.extend({
 
 const ListKeysQuery = z.object(pageQuery);
 
-const CreateKeyBody = z
+export const CreateKeyBody = z
 	.object({
 		name: z.string().min(1, "Name may not be blank.").max(100),
 		scopes: z

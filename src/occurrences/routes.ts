@@ -10,6 +10,7 @@ import {
 	CreateOccurrenceBody,
 	OccurrenceMessage,
 	OccurrenceSchema,
+	oneTimeFields,
 	RangeQuery,
 	UpdateOccurrenceBody,
 } from "./schemas";
@@ -38,17 +39,7 @@ occurrenceRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const row = await createOneTime(
-			c.var.db,
-			{
-				title: body.title,
-				description: body.description ?? "",
-				startAt: body.start_datetime,
-				durationMinutes: body.duration_minutes ?? 60,
-				timezone: body.timezone ?? "UTC",
-			},
-			Date.now(),
-		);
+		const row = await createOneTime(c.var.db, oneTimeFields(body), Date.now());
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		c.header("Location", `/api/occurrences/${row.id}`);
 		return c.json(occurrenceJson(row), 201);

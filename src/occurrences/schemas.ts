@@ -10,6 +10,7 @@ import {
 	timeZone,
 	title,
 } from "../lib/fields";
+import type { OneTimeFields } from "./service";
 
 export const CreateOccurrenceBody = z
 	.object({
@@ -120,3 +121,14 @@ export const OccurrenceMessage = z.object({
 	message: z.string().openapi({ example: "Occurrence 7 cancelled." }),
 	occurrence: OccurrenceSchema,
 });
+
+/** A validated create body as the service's fields, with the contract's defaults filled in. */
+export function oneTimeFields(body: z.output<typeof CreateOccurrenceBody>): OneTimeFields {
+	return {
+		title: body.title,
+		description: body.description ?? "",
+		startAt: body.start_datetime,
+		durationMinutes: body.duration_minutes ?? 60,
+		timezone: body.timezone ?? "UTC",
+	};
+}

@@ -10,6 +10,7 @@ import { idParam } from "../lib/fields";
 import { patternChanges } from "./changes";
 import {
 	CreatePatternBody,
+	createdPatternFields,
 	DeletePatternQuery,
 	ListPatternsQuery,
 	PatternSchema,
@@ -45,27 +46,11 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPattern(
-			c.var.db,
-			{
-				title: body.title,
-				description: body.description ?? "",
-				weekdays: (body.weekdays ?? [body.weekday ?? 0]).toSorted((a, b) => a - b),
-				interval: body.interval ?? 1,
-				count: body.count ?? null,
-				time: body.time,
-				timezone: body.timezone ?? "UTC",
-				durationMinutes: body.duration_minutes ?? 60,
-				startDate: body.start_date,
-				endDate: body.end_date ?? null,
-				isActive: body.is_active ?? true,
-			},
-			{
-				now: Date.now(),
-				generate: body.generate_occurrences ?? true,
-				monthsAhead: body.months_ahead ?? 3,
-			},
-		);
+		const { pattern, created } = await createPattern(c.var.db, createdPatternFields(body), {
+			now: Date.now(),
+			generate: body.generate_occurrences ?? true,
+			monthsAhead: body.months_ahead ?? 3,
+		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);

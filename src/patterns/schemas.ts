@@ -10,6 +10,7 @@ import {
 	wallTime,
 	weekday,
 } from "../lib/fields";
+import type { PatternFields } from "./service";
 
 const weekdays = z
 	.array(weekday)
@@ -159,3 +160,20 @@ export const DeletePatternQuery = z.object({
 		.optional()
 		.openapi({ example: "true" }),
 });
+
+/** A validated create body as the service's fields, with the contract's defaults filled in. */
+export function createdPatternFields(body: z.output<typeof CreatePatternBody>): PatternFields {
+	return {
+		title: body.title,
+		description: body.description ?? "",
+		weekdays: (body.weekdays ?? [body.weekday ?? 0]).toSorted((a, b) => a - b),
+		interval: body.interval ?? 1,
+		count: body.count ?? null,
+		time: body.time,
+		timezone: body.timezone ?? "UTC",
+		durationMinutes: body.duration_minutes ?? 60,
+		startDate: body.start_date,
+		endDate: body.end_date ?? null,
+		isActive: body.is_active ?? true,
+	};
+}

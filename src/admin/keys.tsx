@@ -1,0 +1,127 @@
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { parseId } from "../http/ids";
+import { ApiError } from "../http/problem";
+import { CreateKeyBody } from "../keys/routes";
+import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
+import { limits } from "../lib/fields";
+import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
+import { Checkboxes, ErrorSummary, Input } from "./fields";
+import {
+	attempt,
+	type Errors,
+	formErrors,
+	formOf,
+	formReader,
+	noticeFor,
+	readForm,
+	validated,
+} from "./forms";
+import { DataTable, Page, PostForm } from "./ui";
+
+export const keyPages = new Hono<AdminEnv>();
+
+// Only admin keys (and the root token) see or manage keys, as on /api/keys.
+keyPages.use("/keys/*", async (c, next) => {
+	assertAdmin(c.var.user);
+	await next();
+});
+keyPages.use("/keys", async (c, next) => {
+	assertAdmin(c.var.user);
+	await next();
+});
+
+const scopeOptions: [string, string][] = [
+	["read", "read: view everything"],
+	["write", "write: also create, edit and cancel"],
+	["admin", "admin: also manage API keys"],
+];
+
+async function keysPage(
+	c: AdminContext,
+	options: { form?: FormData; errors?: Errors; created?: { name: string; secret: string } } = {},
+	status: ContentfulStatusCode = 200,
+) {
+	const { user } = c.var;
+	const keys = await listApiKeys(c.var.db, { limit: limits.maxListLimit });
+	const form = options.form ?? formOf({ scopes: ["read"] });
+	const errors = options.errors ?? {};
+	return c.html(
+		<Page title="API keys" user={user} active="keys" notice={noticeFor(c.req.query("done"))}>
+			<h1>API keys</h1>
+			{options.created && (
+				<section class="card" role="status">
+					<h2>Key “{options.created.name}” created</h2>
+					<p>Copy it now: it is shown only once, and only its hash is stored.</p>
+					<code class="key-once" id="new-key">
+						{options.created.secret}
+					</code>
+				</section>
+			)}
+			<DataTable heads={["Name", "Starts with", "Scopes", "Created", ""]}>
+				{keys.map((key) => (
+					<tr>
+						<td>{key.name}</td>
+						<td>
+							<code>{key.prefix}…</code>
+						</td>
+						<td>{key.scopes.join(", ")}</td>
+						<td>{new Date(key.createdAt).toISOString().slice(0, 10)}</td>
+						<td>
+							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
+								<button type="submit" class="danger">
+									Revoke {key.name}
+								</button>
+							</PostForm>
+						</td>
+					</tr>
+				))}
+			</DataTable>
+			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
+			<section class="card">
+				<h2>Create a key</h2>
+				<PostForm action="/admin/keys" csrf={user.csrf}>
+					<ErrorSummary errors={errors} labels={{ name: "Name", scopes: "Scopes" }} />
+					<Input
+						name="name"
+						label="Name"
+						value={String(form.get("name") ?? "")}
+						errors={errors}
+						hint="Who or what uses it, e.g. Front desk tablet."
+						required
+					/>
+					<Checkboxes
+						name="scopes"
+						label="Scopes"
+						options={scopeOptions}
+						checked={form.getAll("scopes").map(String)}
+						errors={errors}
+					/>
+					<button type="submit">Create key</button>
+				</PostForm>
+			</section>
+		</Page>,
+		status,
+	);
+}
+
+keyPages.get("/keys", (c) => keysPage(c));
+
+keyPages.post("/keys", async (c) => {
+	const form = await readForm(c);
+	const result = await attempt(() => {
+		const input = validated(CreateKeyBody, {
+			name: formReader(form).text("name"),
+			scopes: form.getAll("scopes").map(String),
+		});
+		return createApiKey(c.var.db, input, Date.now());
+	});
+	if (result instanceof ApiError) return keysPage(c, { form, errors: formErrors(result) }, 400);
+	// Rendered, not redirected: the key must never travel in a URL.
+	return keysPage(c, { created: { name: result.row.name, secret: result.secret } }, 201);
+});
+
+keyPages.post("/keys/:id/revoke", async (c) => {
+	await revokeApiKey(c.var.db, parseId(c.req.param("id"), "API key"), Date.now());
+	return c.redirect("/admin/keys?done=key-revoked", 303);
+});

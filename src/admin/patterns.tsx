@@ -1,0 +1,222 @@
+import { Hono } from "hono";
+import type { PatternRow } from "../db/schema";
+import { horizonMonths } from "../http/app-env";
+import { ApiError } from "../http/problem";
+import { listOccurrences } from "../occurrences/service";
+import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
+import { createPattern, findPattern, updatePattern } from "../patterns/service";
+import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
+import {
+	attempt,
+	type Errors,
+	formErrors,
+	formOf,
+	formReader,
+	noticeFor,
+	readForm,
+	validated,
+} from "./forms";
+import {
+	changedFields,
+	describePattern,
+	endOf,
+	PatternForm,
+	patternBody,
+	patternForm,
+	patternId,
+} from "./pattern-form";
+import { ActiveBadge, FormPage, Page, PostForm, StatusBadge } from "./ui";
+import { localParts, shortDay, todayIn } from "./zoned";
+
+export const patternPages = new Hono<AdminEnv>();
+
+function newPatternPage(
+	c: AdminContext,
+	form: FormData,
+	errors: Errors = {},
+	status: 200 | 400 = 200,
+) {
+	return c.html(
+		<FormPage title="New pattern" user={c.var.user} active="patterns">
+			<PatternForm
+				form={form}
+				errors={errors}
+				mode="create"
+				action="/admin/patterns"
+				csrf={c.var.user.csrf}
+				submit="Create pattern"
+			/>
+		</FormPage>,
+		status,
+	);
+}
+
+patternPages.get("/patterns/new", (c) => {
+	assertCanWrite(c.var.user);
+	const { timezone } = c.var.user;
+	return newPatternPage(
+		c,
+		formOf({
+			interval: 1,
+			time: "09:00",
+			timezone,
+			duration_minutes: 60,
+			start_date: todayIn(timezone, Date.now()),
+			is_active: true,
+			generate_occurrences: true,
+			months_ahead: 3,
+		}),
+	);
+});
+
+patternPages.post("/patterns", async (c) => {
+	const form = await readForm(c);
+	const read = formReader(form);
+	const result = await attempt(() => {
+		const body = validated(CreatePatternBody, {
+			...patternBody(form),
+			start_date: read.text("start_date"),
+			generate_occurrences: read.checked("generate_occurrences"),
+			months_ahead: read.number("months_ahead"),
+		});
+		return createPattern(c.var.db, createdPatternFields(body), {
+			now: Date.now(),
+			generate: body.generate_occurrences ?? true,
+			monthsAhead: body.months_ahead ?? 3,
+		});
+	});
+	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
+	return c.redirect(`/admin/patterns/${result.pattern.id}?done=pattern-created`, 303);
+});
+
+async function patternPage(
+	c: AdminContext,
+	row: PatternRow,
+	form: FormData = patternForm(row),
+	errors: Errors = {},
+	status: 200 | 400 | 409 | 412 = 200,
+) {
+	const { user } = c.var;
+	const now = Date.now();
+	const upcoming = await listOccurrences(c.var.db, {
+		start: now,
+		end: now + 366 * 86_400_000,
+		patternId: row.id,
+		limit: 8,
+	});
+	return c.html(
+		<Page title={row.title} user={user} active="patterns" notice={noticeFor(c.req.query("done"))}>
+			<p>
+				<a href="/admin/patterns">← All patterns</a>
+			</p>
+			<div class="bar">
+				<h1>
+					{row.title} <ActiveBadge active={row.isActive} />
+				</h1>
+				{canWrite(user) && (
+					<div class="actions">
+						<a class="btn secondary" href={`/admin/patterns/${row.id}/split`}>
+							Change this and following…
+						</a>
+						<PostForm
+							action={`/admin/patterns/${row.id}/${row.isActive ? "deactivate" : "activate"}`}
+							csrf={user.csrf}
+						>
+							<button type="submit" class="secondary">
+								{row.isActive ? "Deactivate pattern" : "Activate pattern"}
+							</button>
+						</PostForm>
+						<a class="btn danger" href={`/admin/patterns/${row.id}/delete`}>
+							Delete pattern…
+						</a>
+					</div>
+				)}
+			</div>
+			<p>{describePattern(row)}</p>
+			<div class="grid2">
+				<section class="card">
+					<h2>Next sessions</h2>
+					<p class="hint">Times in {row.timezone}.</p>
+					{upcoming.length === 0 ? (
+						<p class="empty">No upcoming sessions.</p>
+					) : (
+						<ul>
+							{upcoming.map((session) => {
+								const local = localParts(session.startAt, row.timezone);
+								return (
+									<li>
+										<a href={`/admin/sessions/${session.id}`}>
+											{shortDay(local.date)}, {local.time}
+										</a>{" "}
+										<StatusBadge status={session.status} />
+									</li>
+								);
+							})}
+						</ul>
+					)}
+				</section>
+				<section class="card">
+					<h2>Details</h2>
+					<dl class="facts">
+						<dt>Starts</dt>
+						<dd>{row.startDate}</dd>
+						<dt>Ends</dt>
+						<dd>{endOf(row)}</dd>
+						<dt>Description</dt>
+						<dd>{row.description || "—"}</dd>
+						<dt>Version</dt>
+						<dd>{row.version}</dd>
+					</dl>
+				</section>
+			</div>
+			{canWrite(user) && (
+				<section class="card">
+					<h2>Edit pattern</h2>
+					<p class="hint">
+						Future sessions that were not edited by hand follow the change; past, edited, cancelled
+						and completed sessions stay as they are.
+					</p>
+					<PatternForm
+						form={form}
+						errors={errors}
+						mode="edit"
+						action={`/admin/patterns/${row.id}`}
+						csrf={user.csrf}
+						submit="Save pattern"
+						startDate={row.startDate}
+					/>
+				</section>
+			)}
+		</Page>,
+		status,
+	);
+}
+
+patternPages.get("/patterns/:id", async (c) =>
+	patternPage(c, await findPattern(c.var.db, patternId(c))),
+);
+
+patternPages.post("/patterns/:id", async (c) => {
+	const id = patternId(c);
+	const row = await findPattern(c.var.db, id);
+	const form = await readForm(c);
+	const result = await attempt(() =>
+		updatePattern(
+			c.var.db,
+			id,
+			changedFields(row, validated(UpdatePatternBody, patternBody(form))),
+			{
+				now: Date.now(),
+				requiredVersion: formReader(form).number("version"),
+				horizonMonths: horizonMonths(c.env),
+			},
+		),
+	);
+	if (result instanceof ApiError) {
+		const errors = formErrors(result);
+		const fresh = await findPattern(c.var.db, id);
+		form.set("version", String(fresh.version));
+		return patternPage(c, fresh, form, errors, result.status as 400 | 409 | 412);
+	}
+	return c.redirect(`/admin/patterns/${id}?done=pattern-saved`, 303);
+});
