@@ -7,6 +7,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { random } from "../scripts/bench/random.mjs";
 import { createDb, emptyUsage, meteredD1 } from "../src/db/client";
 import { horizonMonths } from "../src/http/app-env";
 import worker from "../src/index";
@@ -31,17 +32,6 @@ const ZONES = [
 	"Africa/Cairo",
 ];
 const DURATIONS = [30, 45, 60, 60, 60, 75, 90, 120, 180];
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run seeds the same set. */
-function random(seed: number) {
-	let state = seed;
-	return () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 interface Seeded {
 	id: number;
@@ -208,6 +198,8 @@ describe("scheduled: materialization at scale", () => {
 		vi.restoreAllMocks();
 
 		expect(report).toMatchObject({ complete: true, occurrences_created: total });
+		// D1 allows 50 queries per invocation on Workers Free (1,000 on Paid); a batch is one.
+		expect(usage.queries).toBeLessThanOrEqual(50);
 		expect(mismatches(patterns, want, await stored(patterns), until)).toEqual([]);
 		// Bounded work per round trip: every bound value well under D1's limits.
 		const largest = Math.max(

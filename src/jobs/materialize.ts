@@ -16,7 +16,10 @@ export interface MaterializeReport {
 export interface MaterializeOptions {
 	now: number;
 	months: number;
-	/** Patterns per page (one read and one batch each): bounds the memory a page holds. */
+	/**
+	 * Patterns per page (one read and one batch each): bounds the memory a page holds. 1,000 keeps
+	 * 10,000 patterns at 21 round trips, under D1's 50 queries per invocation on Workers Free.
+	 */
 	pageSize?: number;
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
@@ -49,7 +52,7 @@ export async function materializeDuePatterns(
 	options: MaterializeOptions,
 ): Promise<MaterializeReport> {
 	const started = Date.now();
-	const { now, pageSize = 400, timeBudgetMs = 20_000 } = options;
+	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
