@@ -13,12 +13,21 @@ export default defineConfig(async () => {
 						TEST_MIGRATIONS: migrations,
 						ADMIN_TOKEN: "test-root-token",
 					},
+					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
+					// production's. Per key: only tests that use one API key this often see it.
+					ratelimits: {
+						RATE_LIMITER: { namespace_id: "1001", simple: { limit: 20, period: 60 } },
+					},
 				},
 			}),
 		],
 		test: {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
 			include: ["test/**/*.test.ts"],
+			// Two cores run workerd, D1 and fast-check sweeps together: give slow machines room.
+			testTimeout: 30_000,
+			// One JSON line per request is the production log; in tests it only buries failures.
+			onConsoleLog: (log: string) => !log.includes('"event":"request"'),
 		},
 	};
 });

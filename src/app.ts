@@ -2,20 +2,24 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { createDb, emptyUsage, meteredD1 } from "./db/client";
+import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit } from "./http/edge";
+import { hashedEtags } from "./http/etag";
+import { requestHeaders } from "./http/headers";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { validationHook } from "./http/validation";
+import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
 import { keyRoutes } from "./keys/routes";
 import { limits } from "./lib/fields";
 import { occurrenceRoutes } from "./occurrences/routes";
 import { patternRoutes } from "./patterns/routes";
-
-const requestIdShape = /^[\w.:-]{1,128}$/;
+import { seriesRoutes } from "./patterns/series-routes";
+import { splitRoutes } from "./patterns/split-routes";
 
 export function createApp() {
 	// strict: false serves every path with and without a trailing slash, as the old service did.
@@ -24,7 +28,8 @@ export function createApp() {
 	app.use("*", async (c, next) => {
 		const started = Date.now();
 		const sent = c.req.header("X-Request-Id");
-		const requestId = sent && requestIdShape.test(sent) ? sent : crypto.randomUUID();
+		const requestId =
+			sent && requestHeaders.RequestId.safeParse(sent).success ? sent : crypto.randomUUID();
 		const usage = emptyUsage();
 		const rider = {};
 		c.set("requestId", requestId);
@@ -48,14 +53,24 @@ export function createApp() {
 				status: c.res.status,
 				duration_ms: Date.now() - started,
 				request_id: requestId,
+				principal: c.var.principal?.id ?? null,
 				key_id: c.var.principal?.keyId ?? null,
 				d1: usage,
 			}),
 		);
 	});
 
-	app.use("*", secureHeaders());
+	app.use(
+		"*",
+		secureHeaders({
+			// JSON needs no CSP allowances; /docs sets its own nonce-based policy, which is kept.
+			contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+			xFrameOptions: "DENY",
+			overwrite: false,
+		}),
+	);
 	app.use("/api/*", corsFromEnv);
+	app.use("/openapi.json", corsFromEnv);
 	app.use(
 		"/api/*",
 		bodyLimit({
@@ -82,29 +97,17 @@ export function createApp() {
 		await next();
 	});
 
-	app.use("/api/*", requireAuth, rateLimit, idempotency);
+	app.use("/api/*", requireAuth, rateLimit, idempotency, hashedEtags);
 
 	app.route("/api/patterns", patternRoutes);
+	app.route("/api/patterns", seriesRoutes);
+	app.route("/api/patterns", splitRoutes);
+	app.route("/api", feedRoutes);
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
 
-	app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-		type: "http",
-		scheme: "bearer",
-		description: "An API key (`cal_…`) or the root token. Feeds (.ics) also take `?key=`.",
-	});
-	app.doc31("/openapi.json", (c) => ({
-		openapi: "3.1.0",
-		info: {
-			title: "Calendar API",
-			version: "1.0.0",
-			description:
-				"Weekly recurring session patterns and one-time sessions, materialized ahead of time. Errors are RFC 9457 problem+json.",
-		},
-		servers: [{ url: new URL(c.req.url).origin }],
-		security: [{ bearer: [] }],
-	}));
+	serveReference(app);
 
 	const methodsFor = allowedMethods(app);
 	app.notFound((c) => {

@@ -1,11 +1,13 @@
 import { createApp } from "./app";
-import { runScheduledMaterialization } from "./jobs/scheduled";
+import { runScheduledMaterialization, sweepExpiredIdempotencyKeys } from "./jobs/scheduled";
 
 const app = createApp();
 
 export default {
 	fetch: app.fetch,
 	scheduled: (controller, env, ctx) => {
+		// Independent chores: one failing must not keep the other from running.
 		ctx.waitUntil(runScheduledMaterialization(env, controller.scheduledTime));
+		ctx.waitUntil(sweepExpiredIdempotencyKeys(env, controller.scheduledTime));
 	},
 } satisfies ExportedHandler<Env>;

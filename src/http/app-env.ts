@@ -6,6 +6,8 @@ export interface Principal {
 	id: string;
 	keyId: number | null;
 	scopes: ReadonlySet<string>;
+	/** The credential it presented; kept in memory only, to key what must stay private to it. */
+	secret: string | null;
 }
 
 export interface AppEnv {

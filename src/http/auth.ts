@@ -5,7 +5,7 @@ import type { AppEnv, Principal } from "./app-env";
 import { ApiError } from "./problem";
 
 const ALL_SCOPES = effectiveScopes(["admin"]);
-const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set() };
+const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set(), secret: null };
 
 /** Which scope a request needs: admin for keys and jobs, read for safe methods, write otherwise. */
 export function requiredScope(method: string, path: string): Scope {
@@ -14,44 +14,50 @@ export function requiredScope(method: string, path: string): Scope {
 }
 
 /**
- * The bearer secret of a request. Calendar apps subscribing to a feed cannot send headers, so
- * .ics paths also accept it as ?key=.
+ * The bearer secret of a request (RFC 6750 §2.1). Calendar apps subscribing to a feed cannot send
+ * headers, so .ics paths also accept it as ?key=. An Authorization header that is not a bearer
+ * token is an error (null), never a silent fall-back to anonymous: with PUBLIC_READ on, a
+ * mistyped header would otherwise pass as "no key" and hide the client's bug.
  */
-function presentedSecret(authorization: string | undefined, url: URL): string | undefined {
-	const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-	if (bearer) return bearer;
-	if (url.pathname.endsWith(".ics")) return url.searchParams.get("key") ?? undefined;
+function presentedSecret(authorization: string | undefined, url: URL): string | null | undefined {
+	if (authorization !== undefined) return /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? null;
+	if (/\.ics\/?$/.test(url.pathname)) return url.searchParams.get("key") ?? undefined;
 	return undefined;
 }
 
 const challenge = (error?: string) =>
 	error ? `Bearer realm="calendar", error="${error}"` : `Bearer realm="calendar"`;
 
-/** Resolves the caller to a principal: the root token, an API key (one D1 lookup), or nobody. */
+const invalidCredentials = (detail: string, error: string) =>
+	new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": challenge(error) } });
+
+/**
+ * Resolves the caller to a principal: the root token, a live API key (one indexed D1 lookup), or
+ * nobody. Throws 401 for a malformed header and for a key that is unknown or revoked.
+ */
 export async function authenticate(
 	env: Env,
 	db: AppEnv["Variables"]["db"],
 	authorization: string | undefined,
 	url: URL,
-): Promise<Principal | undefined> {
+): Promise<Principal> {
 	const secret = presentedSecret(authorization, url);
 	if (secret === undefined) return ANONYMOUS;
+	if (secret === null) {
+		throw invalidCredentials("Send the key as Authorization: Bearer <key>.", "invalid_request");
+	}
 	if (env.ADMIN_TOKEN && (await secretsEqual(secret, env.ADMIN_TOKEN))) {
-		return { id: "root", keyId: null, scopes: ALL_SCOPES };
+		return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
 	}
 	const key = await findApiKey(db, secret);
-	if (!key) return undefined;
-	return { id: `key:${key.id}`, keyId: key.id, scopes: effectiveScopes(key.scopes) };
+	if (!key)
+		throw invalidCredentials("The API key is not valid (unknown or revoked).", "invalid_token");
+	return { id: `key:${key.id}`, keyId: key.id, scopes: effectiveScopes(key.scopes), secret };
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const url = new URL(c.req.url);
 	const principal = await authenticate(c.env, c.var.db, c.req.header("Authorization"), url);
-	if (!principal) {
-		throw new ApiError("unauthorized", "The API key is not valid (unknown or revoked).", {
-			headers: { "WWW-Authenticate": challenge("invalid_token") },
-		});
-	}
 	c.set("principal", principal);
 	const scope = requiredScope(c.req.method, c.req.path);
 	const publicRead = scope === "read" && c.env.PUBLIC_READ === "true";

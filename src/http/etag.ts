@@ -1,4 +1,5 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { sha256Hex } from "../keys/secrets";
 import { ApiError } from "./problem";
 
 type Kind = "pattern" | "occurrence";
@@ -42,3 +43,21 @@ export const staleVersion = (kind: Kind, id: number) =>
 		"precondition_failed",
 		`The ${kind} ${id} has changed since that ETag was issued; fetch it again and retry.`,
 	);
+
+/**
+ * Strong ETags for every other successful GET (lists, feeds): a hash of the exact bytes, which
+ * changes whenever the representation does (RFC 9110 §8.8.3), and 304 for a matching
+ * If-None-Match. Single resources keep the id.version tags their handlers set.
+ */
+export const hashedEtags: MiddlewareHandler = async (c, next) => {
+	await next();
+	const method = c.req.method;
+	if ((method !== "GET" && method !== "HEAD") || c.res.status !== 200) return;
+	if (c.res.headers.has("ETag")) return;
+	const etag = `"h${(await sha256Hex(await c.res.clone().text())).slice(0, 32)}"`;
+	if (notModified(c, etag)) {
+		c.res = new Response(null, { status: 304, headers: { ETag: etag } });
+		return;
+	}
+	c.header("ETag", etag);
+};

@@ -1,14 +1,15 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
+import type { Db } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
-import { sha256Hex } from "../keys/secrets";
+import { seal, sha256Hex, unseal } from "../keys/secrets";
 import type { AppEnv } from "./app-env";
+import { requestHeaders } from "./headers";
 import { ApiError } from "./problem";
 
 const DAY_MS = 86_400_000;
 /** A pending key whose write never committed after this long belongs to a request that died. */
 const ABANDONED_MS = 30_000;
-const keyShape = /^[\x21-\x7e]{1,255}$/;
 const replayedHeaders = ["Content-Type", "Location", "ETag"];
 
 interface StoredResponse {
@@ -18,26 +19,32 @@ interface StoredResponse {
 
 /**
  * Idempotency-Key for POST (draft-ietf-httpapi-idempotency-key-header): the first response is
- * kept for 24 hours and replayed to a retry of the same request. The key is claimed before the
- * handler runs; its "committed" mark rides in the same D1 batch as the handler's write, so a key
- * is either committed together with the write or not at all. A request that died before its write
- * can therefore be safely run again, and one that wrote can never write twice.
+ * kept for 24 hours and replayed to a retry of the same request.
+ *
+ * 1. The key is claimed before the handler runs; the claim's created_at identifies this attempt.
+ * 2. Its "committed" mark rides in the same D1 batch as the handler's first write (the
+ *    WriteRider), so the write and the mark are one fact. The mark fails the whole batch if the
+ *    claim is no longer this attempt's, so two attempts can never both write.
+ * 3. A response that changed nothing and is not a success frees the key (a failed request
+ *    changes nothing, so running it again is safe, also with a corrected body); anything else is
+ *    stored, sealed with the caller's own credential (a new API key's secret is in it, and D1
+ *    keeps only hashes of keys).
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const key = c.req.header("Idempotency-Key");
 	if (c.req.method !== "POST" || key === undefined) return next();
-	if (!keyShape.test(key)) {
+	if (!requestHeaders.IdempotencyKey.safeParse(key).success) {
 		throw new ApiError("validation", "Idempotency-Key is 1–255 visible ASCII characters.", {
 			errors: [{ path: "Idempotency-Key", message: "1–255 visible ASCII characters." }],
 		});
 	}
 	const db = c.var.db;
-	const principal = c.var.principal.id;
-	const now = Date.now();
-	const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-	const where = and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key));
+	const { id: principal, secret } = c.var.principal;
+	const claimedAt = Date.now();
+	const path = c.req.path.replace(/\/+$/, "");
+	const requestHash = await sha256Hex(`POST ${path}\n${await c.req.text()}`);
+	const context = `${principal}\n${key}`;
 
-	// Claim the key: a fresh row, or take over an expired or abandoned one.
 	const claimed = await db
 		.insert(idempotencyKeys)
 		.values({
@@ -45,8 +52,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 			key,
 			requestHash,
 			state: "pending",
-			createdAt: now,
-			expiresAt: now + DAY_MS,
+			createdAt: claimedAt,
+			expiresAt: claimedAt + DAY_MS,
 		})
 		.onConflictDoUpdate({
 			target: [idempotencyKeys.principal, idempotencyKeys.key],
@@ -55,60 +62,95 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 				state: "pending",
 				responseStatus: null,
 				responseBody: null,
-				createdAt: now,
-				expiresAt: now + DAY_MS,
+				createdAt: claimedAt,
+				expiresAt: claimedAt + DAY_MS,
 			},
-			setWhere: sql`${idempotencyKeys.expiresAt} < ${now} OR (${idempotencyKeys.state} = 'pending' AND ${idempotencyKeys.createdAt} < ${now - ABANDONED_MS} AND ${idempotencyKeys.requestHash} = ${requestHash})`,
+			// Take over a key only when it expired, or when the same request died before writing.
+			setWhere: sql`${idempotencyKeys.expiresAt} < ${claimedAt} OR (${idempotencyKeys.state} = 'pending' AND ${idempotencyKeys.createdAt} < ${claimedAt - ABANDONED_MS} AND ${idempotencyKeys.requestHash} = ${requestHash})`,
 		})
 		.returning({ key: idempotencyKeys.key });
+	if (claimed.length === 0) return replayOrRefuse(db, principal, key, requestHash, secret, context);
 
-	if (claimed.length === 0) {
-		const existing = await db.query.idempotencyKeys.findFirst({ where });
-		if (!existing) throw new ApiError("conflict", "The Idempotency-Key is in flux; retry.");
-		if (existing.requestHash !== requestHash) {
-			throw new ApiError(
-				"idempotency_mismatch",
-				"This Idempotency-Key was used with a different request.",
-			);
-		}
-		if (existing.state === "done" && existing.responseBody !== null) {
-			const stored = JSON.parse(existing.responseBody) as StoredResponse;
-			return new Response(stored.body, {
-				status: existing.responseStatus ?? 200,
-				headers: { ...stored.headers, "Idempotent-Replayed": "true" },
-			});
-		}
-		throw new ApiError(
-			"conflict",
-			"A request with this Idempotency-Key is still being processed; retry shortly.",
-			{
-				headers: { "Retry-After": "1" },
-			},
-		);
-	}
-
+	// A NULL state violates NOT NULL and so aborts the batch when another attempt owns the key.
 	c.var.rider.statement = c.env.DB.prepare(
-		"UPDATE idempotency_keys SET state = 'committed' WHERE principal = ? AND key = ? AND state = 'pending'",
-	).bind(principal, key);
+		"UPDATE idempotency_keys SET state = CASE WHEN state = 'pending' AND created_at = ? THEN 'committed' END WHERE principal = ? AND key = ?",
+	).bind(claimedAt, principal, key);
 	await next();
 
-	if (c.res.status >= 500) {
-		// Nothing was written (a failed request changes nothing): free the key for a retry.
-		await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "pending")));
-		return;
-	}
+	const ours = and(
+		eq(idempotencyKeys.principal, principal),
+		eq(idempotencyKeys.key, key),
+		eq(idempotencyKeys.createdAt, claimedAt),
+	);
+	const succeeded = c.res.status >= 200 && c.res.status < 300;
 	const headers: Record<string, string> = {};
 	for (const name of replayedHeaders) {
 		const value = c.res.headers.get(name);
 		if (value !== null) headers[name] = value;
 	}
-	const body = await c.res.clone().text();
-	await db
+	const stored: StoredResponse = { headers, body: await c.res.clone().text() };
+	const store = db
 		.update(idempotencyKeys)
 		.set({
 			state: "done",
 			responseStatus: c.res.status,
-			responseBody: JSON.stringify({ headers, body }),
+			responseBody: secret ? await seal(secret, context, JSON.stringify(stored)) : null,
 		})
-		.where(where);
+		.where(succeeded ? ours : and(ours, eq(idempotencyKeys.state, "committed")));
+	if (succeeded) {
+		await store;
+		return;
+	}
+	await db.batch([
+		db.delete(idempotencyKeys).where(and(ours, eq(idempotencyKeys.state, "pending"))),
+		store,
+	]);
 };
+
+/** Answers a request whose key is already claimed: replay, mismatch (422) or in flight (409). */
+async function replayOrRefuse(
+	db: Db,
+	principal: string,
+	key: string,
+	requestHash: string,
+	secret: string | null,
+	context: string,
+): Promise<Response> {
+	const existing = await db.query.idempotencyKeys.findFirst({
+		where: and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)),
+	});
+	if (!existing) throw new ApiError("conflict", "The Idempotency-Key is in flux; retry.");
+	if (existing.requestHash !== requestHash) {
+		throw new ApiError(
+			"idempotency_mismatch",
+			"This Idempotency-Key was used with a different request; use a new key for a new request.",
+		);
+	}
+	if (existing.state !== "done") {
+		throw new ApiError(
+			"conflict",
+			"A request with this Idempotency-Key is still being processed; retry shortly.",
+			{ headers: { "Retry-After": "1" } },
+		);
+	}
+	const json =
+		secret && existing.responseBody ? await unseal(secret, context, existing.responseBody) : null;
+	if (!json) {
+		// Only when the root token was rotated since: the stored response cannot be read back.
+		throw new ApiError(
+			"conflict",
+			"The response to this Idempotency-Key cannot be replayed any more; use a new key.",
+		);
+	}
+	const stored = JSON.parse(json) as StoredResponse;
+	return new Response(stored.body, {
+		status: existing.responseStatus ?? 200,
+		headers: { ...stored.headers, "Idempotent-Replayed": "true" },
+	});
+}
+
+/** The cron's sweep: one DELETE, a range scan of idempotency_expires_idx. */
+export async function deleteExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {
+	const result = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now));
+	return result.meta.changes;
+}

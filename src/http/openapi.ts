@@ -1,9 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { problemTypes } from "./problem";
+import { type ProblemCode, problemTypes, problemTypeUri } from "./problem";
+
+const problemTypeUris = (Object.keys(problemTypes) as ProblemCode[]).map(problemTypeUri);
 
 export const ProblemSchema = z
 	.object({
-		type: z.string().openapi({ example: "https://calendar-api.dev/problems/validation" }),
+		type: z
+			.enum(problemTypeUris as [string, ...string[]])
+			.openapi({ example: problemTypeUri("validation") }),
 		title: z.string().openapi({ example: "Invalid request" }),
 		status: z.number().int().openapi({ example: 400 }),
 		detail: z.string().openapi({ example: "weekday: Weekday is 0 (Monday) to 6 (Sunday)." }),

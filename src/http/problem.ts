@@ -24,7 +24,6 @@ export const problemTypes = {
 	payload_too_large: { status: 413, title: "Request body too large" },
 	unsupported_media_type: { status: 415, title: "Unsupported media type" },
 	idempotency_mismatch: { status: 422, title: "Idempotency key reused" },
-	precondition_required: { status: 428, title: "Precondition required" },
 	rate_limited: { status: 429, title: "Too many requests" },
 	internal: { status: 500, title: "Internal error" },
 	unavailable: { status: 503, title: "Service unavailable" },
@@ -84,7 +83,8 @@ export function isTransientD1Error(error: unknown): boolean {
 	return error instanceof Error && transientD1.test(causeChain(error));
 }
 
-function causeChain(error: Error): string {
+/** An error's message and those of its causes: drivers wrap D1's own message in their errors. */
+export function causeChain(error: Error): string {
 	let text = error.message;
 	let cause: unknown = error.cause;
 	while (cause instanceof Error) {
@@ -93,6 +93,9 @@ function causeChain(error: Error): string {
 	}
 	return text;
 }
+
+/** The idempotency rider's way of failing a batch whose key another attempt owns (idempotency.ts). */
+const lostIdempotencyClaim = /NOT NULL constraint failed: idempotency_keys\.state/;
 
 /** Maps anything thrown to an ApiError: the single place where unknown failures become problems. */
 export function toApiError(error: unknown): ApiError {
@@ -104,6 +107,12 @@ export function toApiError(error: unknown): ApiError {
 			(key) => problemTypes[key].status === error.status,
 		);
 		return new ApiError(code ?? "internal", error.message);
+	}
+	if (error instanceof Error && lostIdempotencyClaim.test(causeChain(error))) {
+		return new ApiError(
+			"conflict",
+			"A retry with the same Idempotency-Key took this request over; its response is the one kept.",
+		);
 	}
 	if (isTransientD1Error(error)) {
 		return new ApiError("unavailable", "The database is briefly unavailable; retry shortly.", {

@@ -9,17 +9,34 @@ import { materializeDuePatterns } from "./materialize";
 export const jobRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 const MaterializeBody = z.object({
-	months_ahead: z.number().int().min(1).max(limits.maxMonthsAhead).optional(),
+	months_ahead: z
+		.number()
+		.int()
+		.min(1)
+		.max(limits.maxMonthsAhead)
+		.optional()
+		.openapi({ example: 3 }),
 });
 
-const MaterializeReport = z.object({
-	horizon: z.string(),
-	patterns_scanned: z.number().int(),
-	occurrences_created: z.number().int(),
-	batches: z.number().int(),
-	complete: z.boolean(),
-	duration_ms: z.number(),
-});
+const MaterializeReport = z
+	.object({
+		horizon: z.string(),
+		patterns_scanned: z.number().int(),
+		occurrences_created: z.number().int(),
+		batches: z.number().int(),
+		complete: z.boolean(),
+		duration_ms: z.number(),
+	})
+	.openapi("MaterializeReport", {
+		example: {
+			horizon: "2026-04-01T00:00:00Z",
+			patterns_scanned: 120,
+			occurrences_created: 1560,
+			batches: 1,
+			complete: true,
+			duration_ms: 84,
+		},
+	});
 
 jobRoutes.openapi(
 	createRoute({

@@ -17,9 +17,65 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
 	return crypto.subtle.timingSafeEqual(a, b);
 }
 
+/** Base64url without padding (RFC 4648 §5); bytes go one by one, so any length fits the stack. */
+function b64url(bytes: Uint8Array): string {
+	let binary = "";
+	for (const byte of bytes) binary += String.fromCharCode(byte);
+	return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
 /** A new API key: "cal_" and 32 random bytes in base64url (256 bits of entropy). */
 export function generateApiKey(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(32));
-	const base64 = btoa(String.fromCharCode(...bytes));
-	return `cal_${base64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+	return `cal_${b64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+}
+
+const fromB64url = (text: string) =>
+	Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) =>
+		char.charCodeAt(0),
+	);
+
+/** An AES-GCM key derived (HKDF-SHA-256) from a credential, for one purpose and context. */
+async function derivedKey(secret: string, context: string): Promise<CryptoKey> {
+	const material = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
+		"deriveKey",
+	]);
+	return crypto.subtle.deriveKey(
+		{ name: "HKDF", hash: "SHA-256", salt: encoder.encode(context), info: encoder.encode("seal") },
+		material,
+		{ name: "AES-GCM", length: 256 },
+		false,
+		["encrypt", "decrypt"],
+	);
+}
+
+/**
+ * Encrypts text so that only the holder of `secret` can read it back. D1 stores only hashes of
+ * API keys, so what is sealed with a key stays unreadable to anyone with the database alone.
+ */
+export async function seal(secret: string, context: string, text: string): Promise<string> {
+	const iv = crypto.getRandomValues(new Uint8Array(12));
+	const key = await derivedKey(secret, context);
+	const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, encoder.encode(text));
+	return `${b64url(iv)}.${b64url(new Uint8Array(sealed))}`;
+}
+
+/** The text sealed with `secret` and `context`, or undefined when they do not match. */
+export async function unseal(
+	secret: string,
+	context: string,
+	sealed: string,
+): Promise<string | undefined> {
+	const [iv, data] = sealed.split(".");
+	if (!iv || !data) return undefined;
+	try {
+		const key = await derivedKey(secret, context);
+		const plain = await crypto.subtle.decrypt(
+			{ name: "AES-GCM", iv: fromB64url(iv) },
+			key,
+			fromB64url(data),
+		);
+		return new TextDecoder().decode(plain);
+	} catch {
+		return undefined;
+	}
 }

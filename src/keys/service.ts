@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type ApiKeyRow, type ApiKeyScope, apiKeyScopes, apiKeys } from "../db/schema";
 import { notFound } from "../http/problem";
@@ -32,8 +32,17 @@ export async function createApiKey(db: Db, input: { name: string; scopes: Scope[
 	return { row, secret };
 }
 
-export function listApiKeys(db: Db): Promise<ApiKeyRow[]> {
-	return db.select().from(apiKeys).where(isNull(apiKeys.revokedAt)).orderBy(asc(apiKeys.id));
+/** Live keys in id order, `limit` of them after `afterId` (keyset pagination). */
+export function listApiKeys(
+	db: Db,
+	page: { afterId?: number; limit: number },
+): Promise<ApiKeyRow[]> {
+	return db
+		.select()
+		.from(apiKeys)
+		.where(and(isNull(apiKeys.revokedAt), gt(apiKeys.id, page.afterId ?? 0)))
+		.orderBy(asc(apiKeys.id))
+		.limit(page.limit);
 }
 
 export async function revokeApiKey(db: Db, id: number, now: number): Promise<ApiKeyRow> {

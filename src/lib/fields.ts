@@ -41,14 +41,19 @@ export const weekday = z
 	.max(6, "Weekday is 0 (Monday) to 6 (Sunday).")
 	.openapi({ example: 1, description: "0 = Monday … 6 = Sunday" });
 
+const yearsMessage = "Must be between 1970 and 2199.";
+
 export const calendarDate = z
 	.string()
-	.refine(isRealDate, "Must be a real calendar date, YYYY-MM-DD.")
-	.refine((date) => date >= "1970-01-01" && date <= "2199-12-31", "Must be between 1970 and 2199.")
+	// abort: a string that is no date at all gets one message, not also the range one.
+	.refine(isRealDate, { message: "Must be a real calendar date, YYYY-MM-DD.", abort: true })
+	.refine((date) => date >= "1970-01-01" && date <= "2199-12-31", yearsMessage)
 	.openapi({ format: "date", example: "2026-01-06" });
 
 export const wallTime = z
 	.string()
+	// The old service (Django's TimeField) also took a one-digit hour: "7:30".
+	.transform((time) => (/^\d:/.test(time) ? `0${time}` : time))
 	.refine(isRealTime, "Must be a time HH:MM or HH:MM:SS between 00:00 and 23:59:59.")
 	.transform(normalizeTime)
 	.openapi({ type: "string", example: "14:00:00" });
@@ -56,6 +61,8 @@ export const wallTime = z
 export const timeZone = z
 	.string()
 	.refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/Paris.")
+	// Stored as the zone's canonical spelling ("europe/paris" -> "Europe/Paris").
+	.transform((name) => new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone)
 	.openapi({ example: "Europe/Paris" });
 
 export const instant = z
@@ -77,3 +84,12 @@ export const instant = z
 export const idParam = z.object({
 	id: z.string().openapi({ param: { name: "id", in: "path" }, example: "42" }),
 });
+
+/**
+ * A session's start: an instant within the years calendar dates allow, so that its end still
+ * formats as a plain four-digit-year ISO 8601 date-time.
+ */
+export const sessionStart = instant.refine(
+	(ms) => ms >= Date.UTC(1970, 0, 1) && ms < Date.UTC(2200, 0, 1),
+	yearsMessage,
+);

@@ -1,12 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
-import { description, durationMinutes, instant, limits, timeZone, title } from "../lib/fields";
+import { pageQuery } from "../http/pagination";
+import {
+	description,
+	durationMinutes,
+	instant,
+	limits,
+	sessionStart,
+	timeZone,
+	title,
+} from "../lib/fields";
 
 export const CreateOccurrenceBody = z
 	.object({
 		title,
 		description: description.optional(),
-		start_datetime: instant,
+		start_datetime: sessionStart,
 		duration_minutes: durationMinutes.optional(),
 		timezone: timeZone.optional(),
 	})
@@ -23,7 +32,7 @@ export const UpdateOccurrenceBody = z
 	.object({
 		title: title.optional(),
 		description: description.optional(),
-		start_datetime: instant.optional(),
+		start_datetime: sessionStart.optional(),
 		duration_minutes: durationMinutes.optional(),
 	})
 	.openapi("UpdateOccurrence", { example: { start_datetime: "2026-02-14T11:00:00Z" } });
@@ -51,8 +60,7 @@ export const RangeQuery = z
 		start: instant,
 		end: instant,
 		status: statusList.optional(),
-		limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
-		cursor: z.string().optional(),
+		...pageQuery,
 	})
 	.superRefine((query, ctx) => {
 		if (query.start >= query.end) {
@@ -108,4 +116,7 @@ export const OccurrenceSchema = z
 		},
 	});
 
-export const OccurrenceMessage = z.object({ message: z.string(), occurrence: OccurrenceSchema });
+export const OccurrenceMessage = z.object({
+	message: z.string().openapi({ example: "Occurrence 7 cancelled." }),
+	occurrence: OccurrenceSchema,
+});

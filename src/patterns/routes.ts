@@ -7,6 +7,7 @@ import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { validationHook } from "../http/validation";
 import { idParam } from "../lib/fields";
+import { patternChanges } from "./changes";
 import {
 	CreatePatternBody,
 	DeletePatternQuery,
@@ -15,14 +16,7 @@ import {
 	UpdatePatternBody,
 } from "./schemas";
 import { patternJson } from "./serialize";
-import {
-	createPattern,
-	deletePattern,
-	findPattern,
-	listPatterns,
-	type PatternChanges,
-	updatePattern,
-} from "./service";
+import { createPattern, deletePattern, findPattern, listPatterns, updatePattern } from "./service";
 
 const tags = ["Patterns"];
 const etagHeader = {
@@ -40,7 +34,10 @@ patternRoutes.openapi(
 		request: jsonBody(CreatePatternBody),
 		responses: {
 			201: jsonResponse(
-				z.object({ pattern: PatternSchema, occurrences_created: z.number().int() }),
+				z.object({
+					pattern: PatternSchema,
+					occurrences_created: z.number().int().openapi({ example: 13 }),
+				}),
 				"Created",
 			),
 			...problems(400, 409, 413, 415, 422),
@@ -138,24 +135,7 @@ patternRoutes.openapi(
 	async (c) => {
 		const id = parseId(c.req.valid("param").id, "Pattern");
 		const body = c.req.valid("json");
-		const changes: PatternChanges = {
-			title: body.title,
-			description: body.description,
-			weekdays:
-				body.weekdays?.toSorted((a, b) => a - b) ??
-				(body.weekday === undefined ? undefined : [body.weekday]),
-			interval: body.interval,
-			count: body.count,
-			time: body.time,
-			timezone: body.timezone,
-			durationMinutes: body.duration_minutes,
-			endDate: body.end_date,
-			isActive: body.is_active,
-		};
-		for (const key of Object.keys(changes) as (keyof PatternChanges)[]) {
-			if (changes[key] === undefined) delete changes[key];
-		}
-		const pattern = await updatePattern(c.var.db, id, changes, {
+		const pattern = await updatePattern(c.var.db, id, patternChanges(body), {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
@@ -173,7 +153,15 @@ patternRoutes.openapi(
 		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
 		request: { ...onePattern, query: DeletePatternQuery },
 		responses: {
-			200: jsonResponse(z.object({ message: z.string() }), "Deleted or deactivated"),
+			200: jsonResponse(
+				z.object({ message: z.string() }).openapi({
+					example: {
+						message:
+							"Pattern 42 deleted, with its future unedited sessions; past and edited sessions remain.",
+					},
+				}),
+				"Deleted or deactivated",
+			),
 			...problems(400, 404, 409, 412),
 		},
 	}),

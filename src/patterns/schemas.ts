@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQuery } from "../http/pagination";
 import {
 	calendarDate,
 	description,
@@ -103,6 +104,26 @@ export const UpdatePatternBody = z
 	.superRefine(oneWeekdayField)
 	.openapi("UpdatePattern", { example: { time: "08:00", duration_minutes: 45 } });
 
+export const patternExample = {
+	id: 1,
+	title: "Morning yoga",
+	description: "",
+	frequency: "weekly",
+	weekday: 1,
+	weekday_name: "Tuesday",
+	weekdays: [1],
+	interval: 1,
+	count: null,
+	time: "07:30:00",
+	timezone: "Europe/Paris",
+	duration_minutes: 60,
+	start_date: "2026-01-06",
+	end_date: null,
+	is_active: true,
+	created_at: "2026-01-01T09:00:00.123Z",
+	updated_at: "2026-01-01T09:00:00.123Z",
+};
+
 export const PatternSchema = z
 	.object({
 		id: z.number().int(),
@@ -123,31 +144,10 @@ export const PatternSchema = z
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
-	.openapi("Pattern", {
-		example: {
-			id: 1,
-			title: "Morning yoga",
-			description: "",
-			frequency: "weekly",
-			weekday: 1,
-			weekday_name: "Tuesday",
-			weekdays: [1],
-			interval: 1,
-			count: null,
-			time: "07:30:00",
-			timezone: "Europe/Paris",
-			duration_minutes: 60,
-			start_date: "2026-01-06",
-			end_date: null,
-			is_active: true,
-			created_at: "2026-01-01T09:00:00.123Z",
-			updated_at: "2026-01-01T09:00:00.123Z",
-		},
-	});
+	.openapi("Pattern", { example: patternExample });
 
 export const ListPatternsQuery = z.object({
-	limit: z.coerce.number().int().min(1).max(limits.maxListLimit).optional(),
-	cursor: z.string().optional(),
+	...pageQuery,
 	is_active: z.enum(["true", "false"]).optional(),
 	weekday: z.coerce.number().int().min(0).max(6).optional(),
 	search: z.string().max(limits.titleLength).optional(),

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
-import { ApiError, notFound } from "../http/problem";
+import { ApiError, causeChain, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
 import { followsPattern, insertSlots, ruleOf } from "../materialization/slots";
 import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
@@ -110,9 +110,34 @@ export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[
 const slotFields = ["weekdays", "interval", "count", "time", "timezone", "endDate"] as const;
 const copiedFields = ["title", "description", "durationMinutes"] as const;
 
-/** Statements after the pattern update run only if that update won: the pattern is at `version`. */
-const patternAt = (id: number, version: number) =>
-	sql`EXISTS (SELECT 1 FROM patterns WHERE id = ${id} AND version = ${version})`;
+/**
+ * Moves a live pattern from version `from` to the next one, as the first statement of a batch
+ * that it guards: if another write moved the pattern on (or deleted it) since it was read, the
+ * version becomes NULL, NOT NULL rejects it, and D1 rolls the whole batch back. Racing writers
+ * compute the same next version, so no later statement could tell the winner's row from a
+ * loser's; failing the batch is what keeps a loser's session writes out.
+ */
+export const advancePattern = (db: Db, id: number, from: number, changes: Partial<PatternRow>) =>
+	db
+		.update(patterns)
+		.set({
+			...changes,
+			version: sql`CASE WHEN ${patterns.version} = ${from} AND ${patterns.deletedAt} IS NULL THEN ${from + 1} END`,
+		})
+		.where(eq(patterns.id, id))
+		.returning();
+
+const outraced = /NOT NULL constraint failed: patterns\.version/;
+
+/** Awaits a batch led by advancePattern; undefined when another write got there first. */
+export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
+	try {
+		return await batch;
+	} catch (error) {
+		if (error instanceof Error && outraced.test(causeChain(error))) return undefined;
+		throw error;
+	}
+}
 
 /**
  * Applies a partial update. Future sessions that still follow the pattern change with it: copied
@@ -160,18 +185,22 @@ async function tryUpdatePattern(
 		? (firstSlotAtOrAfter(rule, materializedUntil)?.start ?? null)
 		: current.nextSlotAt;
 
-	const patternUpdate = db
-		.update(patterns)
-		.set({ ...changes, version: nextVersion, updatedAt: now, materializedUntil, nextSlotAt })
-		.where(and(livePattern(id), eq(patterns.version, current.version)))
-		.returning();
+	const patternUpdate = advancePattern(db, id, current.version, {
+		...changes,
+		updatedAt: now,
+		materializedUntil,
+		nextSlotAt,
+	});
 
-	const guard = patternAt(id, nextVersion);
 	const sessionWrites = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
+		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
+		if (movesSlots) {
+			sessionWrites.push(db.delete(occurrences).where(followsPattern(id, now)));
+		}
 		sessionWrites.push(
-			db.delete(occurrences).where(and(followsPattern(id, now), guard)),
 			insertSlots(
 				db,
 				plan.slots.map((slot) => [id, nextVersion, slot.start]),
@@ -191,11 +220,11 @@ async function tryUpdatePattern(
 					version: sql`${occurrences.version} + 1`,
 					updatedAt: now,
 				})
-				.where(and(followsPattern(id, now), guard)),
+				.where(followsPattern(id, now)),
 		);
 	}
-	const [updated] = await db.batch([patternUpdate, ...sessionWrites]);
-	return updated[0];
+	const results = await unlessOutraced(db.batch([patternUpdate, ...sessionWrites]));
+	return results?.[0][0];
 }
 
 /**
@@ -220,24 +249,16 @@ async function tryDeletePattern(
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
-	const nextVersion = current.version + 1;
-	const patternUpdate = db
-		.update(patterns)
-		.set({
-			isActive: false,
-			version: nextVersion,
-			updatedAt: now,
-			...(options.deleteFuture ? { deletedAt: now } : {}),
-		})
-		.where(and(livePattern(id), eq(patterns.version, current.version)))
-		.returning();
-	const [updated] = options.deleteFuture
-		? await db.batch([
-				patternUpdate,
-				db.delete(occurrences).where(and(followsPattern(id, now), patternAt(id, nextVersion))),
-			])
-		: await db.batch([patternUpdate]);
-	return updated[0];
+	const patternUpdate = advancePattern(db, id, current.version, {
+		isActive: false,
+		updatedAt: now,
+		...(options.deleteFuture ? { deletedAt: now } : {}),
+	});
+	const batch = options.deleteFuture
+		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now))])
+		: db.batch([patternUpdate]);
+	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
+	return results?.[0][0];
 }
 
 /**

@@ -1,0 +1,48 @@
+// zod's own entry (zod/v4/classic/external.js) without `locales`: about 300 KB of translated
+// error messages this API never loads, which the bundler cannot drop because @hono/zod-openapi
+// passes the whole `z` namespace around. wrangler.toml aliases "zod" to index.js here for the
+// deployed bundle only; keep these lines in step with zod's file when upgrading zod.
+// `core` is left out: exporting its namespace would keep every locale it re-exports.
+
+export * from "../../../node_modules/zod/v4/classic/checks.js";
+export * as coerce from "../../../node_modules/zod/v4/classic/coerce.js";
+export * from "../../../node_modules/zod/v4/classic/compat.js";
+export { deepPartial } from "../../../node_modules/zod/v4/classic/deep-partial.js";
+export * from "../../../node_modules/zod/v4/classic/errors.js";
+export { fromJSONSchema } from "../../../node_modules/zod/v4/classic/from-json-schema.js";
+export { input, output } from "../../../node_modules/zod/v4/classic/in-out.js";
+export * as iso from "../../../node_modules/zod/v4/classic/iso.js";
+export {
+	ZodISODate,
+	ZodISODateTime,
+	ZodISODuration,
+	ZodISOTime,
+} from "../../../node_modules/zod/v4/classic/iso.js";
+export * from "../../../node_modules/zod/v4/classic/parse.js";
+export * from "../../../node_modules/zod/v4/classic/schemas.js";
+export {
+	$brand,
+	$input,
+	$output,
+	clone,
+	compile,
+	config,
+	flattenError,
+	formatError,
+	getDiscriminatedOption,
+	globalRegistry,
+	INVALID,
+	memoizer,
+	NEVER,
+	prettifyError,
+	regexes,
+	registry,
+	TimePrecision,
+	toZod,
+	treeifyError,
+	util,
+	withParser,
+	ZodCompileAsyncError,
+	ZodCompileUnsupportedError,
+} from "../../../node_modules/zod/v4/core/index.js";
+export { toJSONSchema } from "../../../node_modules/zod/v4/core/json-schema-processors.js";

@@ -1,0 +1,31 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { parseId } from "../http/ids";
+import { jsonResponse, problems } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { idParam } from "../lib/fields";
+import { respondWithRange } from "../occurrences/range";
+import { OccurrenceSchema, RangeQuery } from "../occurrences/schemas";
+import { findPattern } from "./service";
+
+export const seriesRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+seriesRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/{id}/occurrences",
+		tags: ["Patterns"],
+		summary: "One series' sessions overlapping [start, end), by start then id (paginated)",
+		description:
+			"The same query, overlap rule, order and pagination as GET /api/occurrences, limited to the sessions of one pattern. A deleted pattern answers 404; its history stays in GET /api/occurrences.",
+		request: { params: idParam, query: RangeQuery },
+		responses: {
+			200: jsonResponse(z.array(OccurrenceSchema), "The series' sessions"),
+			...problems(400, 404),
+		},
+	}),
+	async (c) => {
+		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		return c.json(await respondWithRange(c, c.req.valid("query"), pattern.id), 200);
+	},
+);

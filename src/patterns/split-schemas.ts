@@ -1,0 +1,99 @@
+import { z } from "@hono/zod-openapi";
+import { occurrenceStatuses } from "../db/schema";
+import { calendarDate } from "../lib/fields";
+import { PatternSchema, patternExample, UpdatePatternBody } from "./schemas";
+
+export const SplitPatternBody = z
+	.object({
+		from: calendarDate.openapi({
+			description:
+				"First day of the new series, in the old series' time zone. The old series ends the day before.",
+			example: "2026-03-03",
+		}),
+		changes: UpdatePatternBody.optional().openapi({
+			description:
+				"The new series' differences from the old one, as in PATCH. Without end_date or count the new series inherits the old end_date, or the old count's remainder.",
+		}),
+		dry_run: z.boolean().optional().openapi({
+			description: "Answer what would happen (200) without writing anything.",
+		}),
+	})
+	.openapi("SplitPattern", {
+		example: { from: "2026-03-03", changes: { time: "18:00", title: "Evening yoga" } },
+	});
+
+const SessionSummary = z
+	.object({
+		id: z
+			.number()
+			.int()
+			.nullable()
+			.openapi({ description: "Null for a session a dry run would create" }),
+		start_datetime: z.string(),
+		original_start_datetime: z.string().nullable(),
+		status: z.enum(occurrenceStatuses),
+		is_exception: z.boolean(),
+	})
+	.openapi("SessionSummary");
+
+export const SplitResult = z
+	.object({
+		dry_run: z.boolean(),
+		old_pattern: PatternSchema,
+		new_pattern: PatternSchema.extend({
+			id: z.number().int().nullable().openapi({ description: "Null in a dry run" }),
+		}),
+		created: z.number().int().openapi({ description: "Sessions materialized for the new series" }),
+		moved: z.number().int().openapi({
+			description:
+				"Unedited scheduled sessions removed from the old series (the new series has its own)",
+		}),
+		kept: z.number().int().openapi({
+			description:
+				"Sessions from `from` on that stay on the old series: edited, cancelled, completed, or already past",
+		}),
+		sessions: z.object({
+			created: z.array(SessionSummary),
+			moved: z.array(SessionSummary),
+			kept: z.array(SessionSummary),
+		}),
+	})
+	.openapi("SplitResult", {
+		example: {
+			dry_run: false,
+			old_pattern: { ...patternExample, end_date: "2026-03-02" },
+			new_pattern: { ...patternExample, id: 9, time: "18:00:00", start_date: "2026-03-03" },
+			created: 1,
+			moved: 1,
+			kept: 1,
+			sessions: {
+				created: [
+					{
+						id: 311,
+						start_datetime: "2026-03-03T17:00:00Z",
+						original_start_datetime: "2026-03-03T17:00:00Z",
+						status: "scheduled",
+						is_exception: false,
+					},
+				],
+				moved: [
+					{
+						id: 40,
+						start_datetime: "2026-03-03T06:30:00Z",
+						original_start_datetime: "2026-03-03T06:30:00Z",
+						status: "scheduled",
+						is_exception: false,
+					},
+				],
+				kept: [
+					{
+						id: 42,
+						start_datetime: "2026-03-10T06:30:00Z",
+						original_start_datetime: "2026-03-10T06:30:00Z",
+						status: "cancelled",
+						is_exception: true,
+					},
+				],
+			},
+		},
+	});
