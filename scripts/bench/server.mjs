@@ -64,7 +64,9 @@ export function prepareDeployment(root, token) {
 			/^migrations_dir\s*=.*$/m,
 			`migrations_dir = ${JSON.stringify(resolve(root, "migrations"))}`,
 		)
-		.replace(/^#:schema.*$/m, "");
+		.replace(/^#:schema.*$/m, "")
+		// Other relative paths (module aliases) are relative to the project, not to the temp dir.
+		.replaceAll(/= "\.\/([^"]+)"/g, (_, path) => `= ${JSON.stringify(resolve(root, path))}`);
 	const configPath = join(dir, "wrangler.toml");
 	writeFileSync(configPath, config);
 	writeFileSync(join(dir, ".dev.vars"), `ADMIN_TOKEN=${token}\n`);
