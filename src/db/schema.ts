@@ -81,6 +81,11 @@ export const occurrences = sqliteTable(
 		// One-time sessions have NULLs here, which SQLite never treats as equal.
 		uniqueIndex("occurrences_slot_uq").on(table.patternId, table.originalStartAt),
 		index("occurrences_start_idx").on(table.startAt),
+		// Range queries look back 24 h only for sessions longer than 2 h (src/occurrences/overlap.ts);
+		// SQLite uses a partial index only when the query repeats its WHERE term, so keep both in step.
+		index("occurrences_long_start_idx")
+			.on(table.startAt)
+			.where(sql`${table.durationMinutes} > 120`),
 		index("occurrences_pattern_start_idx").on(table.patternId, table.startAt),
 		check("occurrences_status_ck", sql`${table.status} IN ('scheduled', 'cancelled', 'completed')`),
 		check("occurrences_duration_ck", sql`${table.durationMinutes} BETWEEN 1 AND 1440`),

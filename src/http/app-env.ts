@@ -28,3 +28,9 @@ export function horizonMonths(env: Env): number {
 	const months = Number(env.HORIZON_MONTHS);
 	return Number.isInteger(months) && months >= 1 && months <= 24 ? months : 3;
 }
+
+/** Patterns per cron page, from the CRON_PAGE_SIZE var (default 1000). */
+export function cronPageSize(env: Env): number {
+	const size = Number(env.CRON_PAGE_SIZE);
+	return Number.isInteger(size) && size >= 1 && size <= 5000 ? size : 1000;
+}

@@ -2,7 +2,7 @@ import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { patterns } from "../db/schema";
-import { insertSlots, ruleOf, type SlotTuple } from "../materialization/slots";
+import { insertSlotsInChunks, ruleOf, type SlotTuple } from "../materialization/slots";
 import { horizonEnd, materializationPlan } from "../recurrence";
 
 export interface MaterializeReport {
@@ -17,25 +17,43 @@ export interface MaterializeReport {
 export interface MaterializeOptions {
 	now: number;
 	months: number;
-	/** Patterns per page: bounds memory and the size of each batch's JSON parameter. */
+	/**
+	 * Patterns per page (one read and one batch each): bounds the memory a page holds. 1,000 keeps
+	 * 10,000 patterns at 21 round trips, under D1's 50 queries per invocation on Workers Free.
+	 */
 	pageSize?: number;
-	/** Stop starting new pages after this long; the next run carries on where this one stopped. */
+	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
 }
 
+/** Only what expanding a rule and moving its mark need: descriptions can be 5,000 characters. */
+const duePatternColumns = {
+	id: patterns.id,
+	version: patterns.version,
+	weekdays: patterns.weekdays,
+	interval: patterns.interval,
+	count: patterns.count,
+	time: patterns.time,
+	timezone: patterns.timezone,
+	startDate: patterns.startDate,
+	endDate: patterns.endDate,
+	materializedUntil: patterns.materializedUntil,
+	nextSlotAt: patterns.nextSlotAt,
+};
+
 /**
  * Materializes every live, active pattern through the horizon. Due patterns come from the partial
- * index on next_slot_at, so a run with nothing due reads nothing. Each page is one batch that
- * inserts the page's slots and moves each pattern's mark forward together; a run cut short
- * anywhere leaves every pattern either fully done or untouched, and slots are unique, so runs
- * may overlap or repeat without gaps or duplicates.
+ * index on next_slot_at, so a run with nothing due reads one index entry and writes nothing. Each
+ * page is one batch that inserts the page's slots and moves each pattern's mark forward together;
+ * a run cut short anywhere leaves every pattern either fully done or untouched, and slots are
+ * unique, so runs may stop early, overlap or repeat without gaps or duplicates.
  */
 export async function materializeDuePatterns(
 	db: Db,
 	options: MaterializeOptions,
 ): Promise<MaterializeReport> {
 	const started = Date.now();
-	const { now, pageSize = 400, timeBudgetMs = 20_000 } = options;
+	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
@@ -47,9 +65,8 @@ export async function materializeDuePatterns(
 	};
 	let after = { nextSlotAt: Number.MIN_SAFE_INTEGER, id: 0 };
 	for (;;) {
-		if (Date.now() - started > timeBudgetMs) break;
 		const page = await db
-			.select()
+			.select(duePatternColumns)
 			.from(patterns)
 			.where(
 				and(
@@ -77,14 +94,12 @@ export async function materializeDuePatterns(
 			for (const slot of plan.slots) slots.push([pattern.id, pattern.version, slot.start]);
 			marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
 		}
-		// Both statements may run twice harmlessly (slots are unique; marks are absolute values), so
-		// the D1 wrapper may retry this batch after a transient failure.
-		const [inserted] = await db.batch([
-			idempotent(insertSlots(db, slots, now)),
-			idempotent(advanceMarks(db, marks)),
-		]);
+		// Every statement may run twice harmlessly (slots are unique; marks are absolute values),
+		// so the D1 wrapper may retry this batch after a transient failure.
+		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
+		const results = await db.batch([idempotent(advanceMarks(db, marks)), ...inserts]);
 		report.patterns_scanned += page.length;
-		report.occurrences_created += inserted.meta.changes;
+		for (const result of results.slice(1)) report.occurrences_created += result.meta.changes;
 		report.batches += 1;
 		const last = page[page.length - 1];
 		if (!last || page.length < pageSize) {
@@ -92,6 +107,8 @@ export async function materializeDuePatterns(
 			break;
 		}
 		after = { nextSlotAt: last.nextSlotAt ?? 0, id: last.id };
+		// Checked after a page, not before: however small the budget, every run makes progress.
+		if (Date.now() - started >= timeBudgetMs) break;
 	}
 	report.duration_ms = Date.now() - started;
 	return report;

@@ -1,5 +1,5 @@
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
-import { horizonMonths } from "../http/app-env";
+import { cronPageSize, horizonMonths } from "../http/app-env";
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
 import { causeChain } from "../http/problem";
 import { materializeDuePatterns } from "./materialize";
@@ -16,6 +16,7 @@ export async function runScheduledMaterialization(env: Env, now: number) {
 		const report = await materializeDuePatterns(createDb(meteredD1(env.DB, usage)), {
 			now,
 			months: horizonMonths(env),
+			pageSize: cronPageSize(env),
 		});
 		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report }));
 		return report;

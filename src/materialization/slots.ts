@@ -52,6 +52,21 @@ export function insertSlots(db: Db, slots: SlotTuple[], now: number) {
 		.onConflictDoNothing();
 }
 
+/**
+ * Slots per INSERT statement. A slot is about 25 bytes of JSON, so each statement's one parameter
+ * stays near 100 KB: far below D1's 2 MB limit on a bound value, and the SQL text is constant.
+ */
+export const SLOTS_PER_STATEMENT = 4_000;
+
+/** insertSlots for any number of slots: one statement per SLOTS_PER_STATEMENT, for one batch. */
+export function insertSlotsInChunks(db: Db, slots: SlotTuple[], now: number) {
+	const statements = [];
+	for (let from = 0; from < slots.length; from += SLOTS_PER_STATEMENT) {
+		statements.push(insertSlots(db, slots.slice(from, from + SLOTS_PER_STATEMENT), now));
+	}
+	return statements;
+}
+
 /** Future sessions that still follow their pattern: scheduled and never edited by hand. */
 export const followsPattern = (patternId: number, now: number) => sql`
 	pattern_id = ${patternId} AND start_at >= ${now} AND status = 'scheduled' AND is_exception = 0`;

@@ -1,9 +1,12 @@
-import { and, asc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { type OccurrenceRow, type OccurrenceStatus, occurrences } from "../db/schema";
+import { type OccurrenceRow, occurrences } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
+import { overlapQuery, type RangeFilter } from "./overlap";
+
+export type { RangeFilter };
 
 export interface OneTimeFields {
 	title: string;
@@ -33,52 +36,9 @@ export async function findOccurrence(db: Db, id: number): Promise<OccurrenceRow>
 	return row;
 }
 
-/** Longest possible session: sessions that started this long before a window may still overlap it. */
-const MAX_SESSION_MS = minutesToMs(1440);
-
-export interface RangeFilter {
-	start: number;
-	end: number;
-	statuses?: OccurrenceStatus[];
-	patternId?: number;
-	/** Keyset cursor: rows strictly after (startAt, id) in list order. */
-	after?: { startAt: number; id: number };
-	limit: number;
-}
-
-/**
- * Sessions whose [start, end) overlaps [filter.start, filter.end), in (start, id) order. One
- * statement; the start_at index bounds the scan to sessions starting inside the window or at most
- * one maximal session length before it.
- */
+/** Sessions whose [start, end) overlaps [filter.start, filter.end), in (start, id) order. */
 export function listOccurrences(db: Db, filter: RangeFilter): Promise<OccurrenceRow[]> {
-	const conditions: (SQL | undefined)[] = [
-		lt(occurrences.startAt, filter.end),
-		gt(occurrences.startAt, filter.start - MAX_SESSION_MS),
-		gt(occurrences.endAt, filter.start),
-	];
-	if (filter.patternId !== undefined) conditions.push(eq(occurrences.patternId, filter.patternId));
-	if (filter.statuses?.length) {
-		conditions.push(
-			sql`${occurrences.status} IN (${sql.join(
-				filter.statuses.map((status) => sql`${status}`),
-				sql`, `,
-			)})`,
-		);
-	}
-	if (filter.after) {
-		const { startAt, id } = filter.after;
-		conditions.push(
-			gte(occurrences.startAt, startAt),
-			sql`(${occurrences.startAt}, ${occurrences.id}) > (${startAt}, ${id})`,
-		);
-	}
-	return db
-		.select()
-		.from(occurrences)
-		.where(and(...conditions))
-		.orderBy(asc(occurrences.startAt), asc(occurrences.id))
-		.limit(filter.limit);
+	return overlapQuery(db, filter);
 }
 
 export interface OccurrenceChanges {

@@ -52,6 +52,22 @@ export function wallClockToInstant(timezone: string, wallMs: number): number {
 	return zoned.epochMilliseconds;
 }
 
+/**
+ * The zone's UTC offset at `instant`, in ms. The stretches answer it exactly: an offset holds from
+ * any instant known to have it up to the zone's next transition. Temporal answers the rest.
+ */
+export function offsetAt(timezone: string, instant: number): number {
+	const stretches = stretchesByZone.get(timezone);
+	if (stretches !== undefined) {
+		for (const stretch of stretches) {
+			if (instant >= stretch.from && instant < stretch.until) return stretch.offsetMs;
+		}
+	}
+	const zoned = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timezone);
+	remember(timezone, zoned, stretches);
+	return zoned.offsetNanoseconds / 1_000_000;
+}
+
 function toPlainDateTime(wallMs: number): Temporal.PlainDateTime {
 	const wall = new Date(wallMs);
 	return new Temporal.PlainDateTime(

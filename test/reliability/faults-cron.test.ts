@@ -12,7 +12,9 @@ import { calendarViolations } from "../support/invariants";
 // on 2 cores, that can take longer than vitest's 5 s default.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const PATTERNS = 401; // one more than the job's page: two pages, two batches
+// One more than a page of CRON_PAGE_SIZE=400: two pages, two batches.
+const PATTERNS = 401;
+const SMALL_PAGES = { CRON_PAGE_SIZE: "400" };
 const WEEK_MS = 7 * 86_400_000;
 const HORIZON_MONTHS = Number(env.HORIZON_MONTHS);
 
@@ -50,7 +52,7 @@ async function sessionCount() {
 describe("Cron Trigger under D1 faults", () => {
 	it("dies at any round trip without damage, and the next run completes", async () => {
 		let scheduledTime = Date.now();
-		const clean = await scheduledWithFaults({}, scheduledTime);
+		const clean = await scheduledWithFaults({}, scheduledTime, SMALL_PAGES);
 		expect(clean.error).toBeUndefined();
 		const trips = clean.trips.length;
 		// Two pages of materialization, each a read and a batch, and the idempotency-key sweep.
@@ -68,11 +70,12 @@ describe("Cron Trigger under D1 faults", () => {
 				const failed = await scheduledWithFaults(
 					{ failAt, when, times: Number.POSITIVE_INFINITY },
 					scheduledTime,
+					SMALL_PAGES,
 				);
 				expect(failed.error, label).toBeDefined();
 				// Whatever pages finished are complete; the rest untouched: still consistent.
 				expect(await calendarViolations(), label).toEqual([]);
-				const next = await scheduledWithFaults({}, scheduledTime);
+				const next = await scheduledWithFaults({}, scheduledTime, SMALL_PAGES);
 				expect(next.error, label).toBeUndefined();
 				expect(
 					await calendarViolations({ horizon: horizonEnd(scheduledTime, HORIZON_MONTHS) }),
@@ -88,13 +91,13 @@ describe("Cron Trigger under D1 faults", () => {
 
 	it("rides out one transient failure of any round trip within the same run", async () => {
 		let scheduledTime = Date.now() + 30 * WEEK_MS;
-		await scheduledWithFaults({}, scheduledTime);
+		await scheduledWithFaults({}, scheduledTime, SMALL_PAGES);
 		for (let failAt = 1; failAt <= 4; failAt++) {
 			for (const when of ["before", "after"] as const) {
 				const plan: FaultPlan = { failAt, when, times: 1 };
 				scheduledTime += WEEK_MS;
 				const before = await sessionCount();
-				const run = await scheduledWithFaults(plan, scheduledTime);
+				const run = await scheduledWithFaults(plan, scheduledTime, SMALL_PAGES);
 				expect(run.error, JSON.stringify(plan)).toBeUndefined();
 				expect(run.trips.filter((trip) => trip.failed)).toHaveLength(1);
 				expect(await sessionCount()).toBeGreaterThan(before);

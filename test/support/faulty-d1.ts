@@ -94,9 +94,13 @@ export async function fetchWithFaults(plan: FaultPlan, request: Request) {
 }
 
 /** Runs the Cron Trigger's handler with a faulty D1; `error` is what the run failed with. */
-export async function scheduledWithFaults(plan: FaultPlan, scheduledTime = Date.now()) {
+export async function scheduledWithFaults(
+	plan: FaultPlan,
+	scheduledTime = Date.now(),
+	vars: Partial<Env> = {},
+) {
 	const DB = faultyD1(env.DB, plan);
-	const error = await runScheduled(scheduledTime, { ...env, DB }).then(
+	const error = await runScheduled(scheduledTime, { ...env, ...vars, DB }).then(
 		() => undefined,
 		(failure: unknown) => failure,
 	);

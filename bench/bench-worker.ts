@@ -1,0 +1,83 @@
+// Bench-only entry (scripts/bench.mjs serves it with `wrangler dev`; never deployed): the
+// production worker plus two routes that run the range query's exact SQL on the same D1 with no
+// framework around it (no Hono, validation, auth, middleware or drizzle):
+//   /__bench/range  answers what the API answers: the same rows, the same JSON (occurrenceJson),
+//                   the same one-line request log. API / this = what the framework costs.
+//   /__bench/raw    D1's rows as JSON and nothing else: the floor.
+import { createDb } from "../src/db/client";
+import type { OccurrenceRow } from "../src/db/schema";
+import production from "../src/index";
+import { overlapQuery } from "../src/occurrences/overlap";
+import { occurrenceJson } from "../src/occurrences/serialize";
+
+/** The API's default page; it asks D1 for one row more to learn whether a next page exists. */
+const PAGE = 500;
+
+/** SQL and parameters per query string, so the bare routes build no query per request. */
+const statements = new Map<string, { sql: string; params: unknown[] }>();
+
+function statementFor(env: Env, url: URL) {
+	let statement = statements.get(url.search);
+	if (!statement) {
+		const start = Date.parse(url.searchParams.get("start") ?? "");
+		const end = Date.parse(url.searchParams.get("end") ?? "");
+		statement = overlapQuery(createDb(env.DB), { start, end, limit: PAGE + 1 }).toSQL();
+		statements.set(url.search, statement);
+	}
+	return statement;
+}
+
+type D1Row = Record<string, number | string | null>;
+
+/** D1's snake_case row as the schema's row, by hand: what drizzle does for the API. */
+const rowOf = (row: D1Row) =>
+	({
+		id: row.id,
+		patternId: row.pattern_id,
+		title: row.title,
+		description: row.description,
+		startAt: row.start_at,
+		endAt: row.end_at,
+		originalStartAt: row.original_start_at,
+		durationMinutes: row.duration_minutes,
+		status: row.status,
+		isException: row.is_exception === 1,
+		timezone: row.timezone,
+		version: row.version,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at,
+	}) as OccurrenceRow;
+
+async function bareRange(request: Request, env: Env, url: URL, sameOutput: boolean) {
+	const started = Date.now();
+	const { sql, params } = statementFor(env, url);
+	const { results, meta } = await env.DB.prepare(sql)
+		.bind(...params)
+		.all<D1Row>();
+	if (!sameOutput) return Response.json(results);
+	const body = results.slice(0, PAGE).map((row) => occurrenceJson(rowOf(row)));
+	console.log(
+		JSON.stringify({
+			event: "request",
+			method: request.method,
+			route: url.pathname,
+			path: url.pathname,
+			status: 200,
+			duration_ms: Date.now() - started,
+			request_id: crypto.randomUUID(),
+			key_id: null,
+			d1: { queries: 1, durationMs: meta.duration, rowsRead: meta.rows_read, rowsWritten: 0 },
+		}),
+	);
+	return Response.json(body);
+}
+
+export default {
+	...production,
+	fetch(request, env, ctx) {
+		const url = new URL(request.url);
+		if (url.pathname === "/__bench/range") return bareRange(request, env, url, true);
+		if (url.pathname === "/__bench/raw") return bareRange(request, env, url, false);
+		return production.fetch(request, env, ctx);
+	},
+} satisfies ExportedHandler<Env>;

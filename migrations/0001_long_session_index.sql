@@ -1,0 +1,1 @@
+CREATE INDEX `occurrences_long_start_idx` ON `occurrences` (`start_at`) WHERE "occurrences"."duration_minutes" > 120;
