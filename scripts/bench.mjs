@@ -3,7 +3,7 @@
 //
 // Boots the worker locally (`wrangler dev`, fresh D1 in a temp dir, loopback only), loads a
 // realistic data set, measures latency and D1 cost of the hot paths, prints a table, writes JSON to
-// bench-results/, and exits non-zero if a budget fails. See docs/performance.md.
+// bench-results/, and exits non-zero if a budget fails. See the README, "Performance".
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";

@@ -1,4 +1,4 @@
-// The bench's verdicts and its printed table (Markdown, so docs/performance.md can quote it).
+// The bench's verdicts and its printed table (Markdown, so the README can quote it).
 
 const BUDGETS = { bundleGzipKiB: 200, frameworkRatio: 1.3 };
 

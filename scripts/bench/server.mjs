@@ -10,8 +10,6 @@ import { join, resolve } from "node:path";
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-// The partial index the range query is shaped for, requested as a migration (docs/performance.md);
-// IF NOT EXISTS makes it a no-op once the migration carries it.
 export function freePort() {
 	return new Promise((done, fail) => {
 		const server = createServer();

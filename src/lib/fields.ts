@@ -4,7 +4,7 @@ import { parseInstant } from "./time";
 
 /**
  * Input limits, enforced by the schemas below and by the routes' schemas, and listed in
- * docs/reliability.md. Each bounds the work or storage one request can cause; a request past one
+ * the README, "Reliability". Each bounds the work or storage one request can cause; a request past one
  * is a 400 (413 for the body) naming the field in `errors[].path`.
  */
 export const limits = {
