@@ -157,6 +157,32 @@ describe("GET /api/occurrences (range query)", () => {
 	});
 });
 
+describe("GET /api/patterns/{id}/occurrences (series query)", () => {
+	it("answers one series' month in one round trip, the pattern check included", async () => {
+		const { rows: month } = await range(monthStart, monthEnd);
+		const patternId = month.find((row) => row.pattern_id !== null)?.pattern_id;
+		const response = await api(
+			"GET",
+			`/api/patterns/${patternId}/occurrences?start=${iso(monthStart)}&end=${iso(monthEnd)}`,
+		);
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual(month.filter((row) => row.pattern_id === patternId));
+		const usage = d1Usage(response);
+		expect(usage.queries).toBe(1);
+		// The pattern's own row (a primary-key seek), then its sessions.
+		expect(usage.rowsRead).toBeLessThanOrEqual(response.body.length + 2 + 1);
+	});
+
+	it("answers 404 for an unknown pattern in the same single round trip", async () => {
+		const response = await api(
+			"GET",
+			`/api/patterns/999999/occurrences?start=${iso(monthStart)}&end=${iso(monthEnd)}`,
+		);
+		expect(response.status).toBe(404);
+		expect(d1Usage(response).queries).toBe(1);
+	});
+});
+
 describe("one resource: at most 2 round trips", () => {
 	it("reads, edits, completes and cancels a session in one query each", async () => {
 		const session = await createOneTime({ start_datetime: iso(monthStart + 3_600_000) });

@@ -4,9 +4,9 @@ import type { AppEnv } from "../http/app-env";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import type { RangeQuery } from "./schemas";
 import { occurrenceJson } from "./serialize";
-import { listOccurrences } from "./service";
+import { listOccurrences, listSeriesOccurrences } from "./service";
 
-/** Answers a range query (all sessions, or one series), one page at a time. */
+/** Answers a range query (all sessions, or one series: 404 if it is gone), a page at a time. */
 export async function respondWithRange(
 	c: Context<AppEnv>,
 	query: z.output<typeof RangeQuery>,
@@ -14,14 +14,17 @@ export async function respondWithRange(
 ) {
 	const limit = pageLimit(query.limit);
 	const after = query.cursor ? decodeCursor(query.cursor, ["s", "i"]) : undefined;
-	const rows = await listOccurrences(c.var.db, {
+	const filter = {
 		start: query.start,
 		end: query.end,
 		statuses: query.status,
-		patternId,
 		after: after && { startAt: after.s, id: after.i },
 		limit: limit + 1,
-	});
+	};
+	const rows =
+		patternId === undefined
+			? await listOccurrences(c.var.db, filter)
+			: await listSeriesOccurrences(c.var.db, patternId, filter);
 	const page = paginate(c, rows, limit, (row) => ({ s: row.startAt, i: row.id }));
 	return page.map(occurrenceJson);
 }

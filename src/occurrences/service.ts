@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { type OccurrenceRow, occurrences } from "../db/schema";
+import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
@@ -39,6 +39,26 @@ export async function findOccurrence(db: Db, id: number): Promise<OccurrenceRow>
 /** Sessions whose [start, end) overlaps [filter.start, filter.end), in (start, id) order. */
 export function listOccurrences(db: Db, filter: RangeFilter): Promise<OccurrenceRow[]> {
 	return overlapQuery(db, filter);
+}
+
+/**
+ * One series' sessions, 404 for an unknown or deleted pattern: the existence check and the range
+ * query travel in one batch, so a series page is one round trip like any range page.
+ */
+export async function listSeriesOccurrences(
+	db: Db,
+	patternId: number,
+	filter: Omit<RangeFilter, "patternId">,
+): Promise<OccurrenceRow[]> {
+	const [pattern, rows] = await db.batch([
+		db
+			.select({ id: patterns.id })
+			.from(patterns)
+			.where(and(eq(patterns.id, patternId), isNull(patterns.deletedAt))),
+		overlapQuery(db, { ...filter, patternId }),
+	]);
+	if (pattern.length === 0) throw notFound("Pattern", patternId);
+	return rows;
 }
 
 export interface OccurrenceChanges {

@@ -6,7 +6,6 @@ import { validationHook } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { respondWithRange } from "../occurrences/range";
 import { OccurrenceSchema, RangeQuery } from "../occurrences/schemas";
-import { findPattern } from "./service";
 
 export const seriesRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -25,7 +24,7 @@ seriesRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
-		return c.json(await respondWithRange(c, c.req.valid("query"), pattern.id), 200);
+		const patternId = parseId(c.req.valid("param").id, "Pattern");
+		return c.json(await respondWithRange(c, c.req.valid("query"), patternId), 200);
 	},
 );
