@@ -6,22 +6,14 @@
 // bench-results/, and exits non-zero if a budget fails. See the README, "Performance".
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { oneTimeSql, patternBodies } from "./bench/dataset.mjs";
 import { client, median, pool, round, summarize } from "./bench/measure.mjs";
 import { checkBudgets, printTable } from "./bench/report.mjs";
-import {
-	bundleSize,
-	executeSql,
-	migrate,
-	prepareDeployment,
-	removeDir,
-	rootToken,
-	startServer,
-} from "./bench/server.mjs";
+import { bundleSize, executeSql, prepareDeployment, startServer } from "./bench/server.mjs";
+import { applyMigrations, removeDir, root, rootToken } from "./lib/local-worker.mjs";
 
-const root = resolve(import.meta.dirname, "..");
 const { values: flags } = parseArgs({
 	options: {
 		patterns: { type: "string", default: "10000" },
@@ -79,18 +71,18 @@ async function run() {
 		},
 		dataset: {},
 	};
-	const token = rootToken(root);
-	const deployment = prepareDeployment(root, token);
+	const token = rootToken();
+	const deployment = prepareDeployment();
 	let server;
 	try {
 		const now = Date.now();
 		const step = (label) => process.stderr.write(`bench: ${label}\n`);
 
 		step("fresh D1: migrations and one-time sessions");
-		migrate(root, deployment);
-		executeSql(root, deployment, oneTimeSql(count("one-time"), { seed: 2, now }));
+		applyMigrations(deployment);
+		executeSql(deployment, oneTimeSql(count("one-time"), { seed: 2, now }));
 		step("starting wrangler dev");
-		server = await startServer(root, deployment);
+		server = await startServer(deployment, token);
 		const call = client(server.origin, token);
 
 		step(`creating ${count("creates")} patterns with 3 months of sessions`);
@@ -182,7 +174,7 @@ async function run() {
 		await server.stop();
 		server = undefined;
 		step("bundle size (wrangler deploy --dry-run --minify)");
-		results.bundle = bundleSize(root, join(deployment.dir, "dist"));
+		results.bundle = bundleSize(join(deployment.dir, "dist"));
 	} finally {
 		if (server) await server.stop();
 		if (!flags.keep) removeDir(deployment.dir);

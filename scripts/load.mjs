@@ -3,12 +3,8 @@
 // with a mixed read/write workload from this process for a fixed time, and reports throughput
 // and latency percentiles per request kind. Exits non-zero on any error or 5xx. Traffic goes to
 // loopback only, and every loop is bounded by the deadline.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { rootToken, startLocalWorker } from "./lib/local-worker.mjs";
 
 const { values } = parseArgs({
 	options: {
@@ -23,113 +19,8 @@ if (!(durationS > 0 && durationS <= 600) || !(Number.isInteger(concurrency) && c
 	process.exit(2);
 }
 
-const HOST = "127.0.0.1";
-const wrangler = join("node_modules", "wrangler", "bin", "wrangler.js");
-const persistTo = mkdtempSync(join(tmpdir(), "calendar-load-"));
-const childEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
-let server;
-
-function rootToken() {
-	for (const file of [".dev.vars", ".dev.vars.example"]) {
-		if (!existsSync(file)) continue;
-		const match = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(file, "utf8"));
-		if (match) return match[1].trim();
-	}
-	return "dev-root-token";
-}
 const TOKEN = rootToken();
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.unref();
-		probe.on("error", reject);
-		probe.listen(0, HOST, () => {
-			const { port } = probe.address();
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-function stopServer() {
-	if (!server || server.exitCode !== null || server.signalCode !== null) return;
-	try {
-		// wrangler runs workerd as its child: end the whole process group it leads.
-		process.kill(-server.pid, "SIGTERM");
-	} catch {
-		server.kill("SIGTERM");
-	}
-}
-
-/** Stops the server, waits (at most 5 s) for it to let go of the directory, then removes it. */
-async function cleanUp() {
-	stopServer();
-	if (server && server.exitCode === null && server.signalCode === null) {
-		await Promise.race([
-			new Promise((resolve) => server.once("exit", resolve)),
-			new Promise((resolve) => setTimeout(resolve, 5000)),
-		]);
-	}
-	rmSync(persistTo, { recursive: true, force: true });
-}
-process.on("exit", () => {
-	stopServer();
-	rmSync(persistTo, { recursive: true, force: true });
-});
-for (const signal of ["SIGINT", "SIGTERM"]) {
-	process.on(signal, () => process.exit(130));
-}
-
-async function startServer() {
-	const migrated = spawnSync(
-		process.execPath,
-		[wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
-		{ env: childEnv, encoding: "utf8" },
-	);
-	if (migrated.status !== 0) {
-		throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
-	}
-	const port = await freePort();
-	const inspectorPort = await freePort();
-	server = spawn(
-		process.execPath,
-		[
-			wrangler,
-			"dev",
-			"--ip",
-			HOST,
-			"--port",
-			String(port),
-			"--inspector-port",
-			String(inspectorPort),
-			"--persist-to",
-			persistTo,
-			"--var",
-			`ADMIN_TOKEN:${TOKEN}`,
-			"--show-interactive-dev-session=false",
-			"--log-level",
-			"warn",
-		],
-		{ env: childEnv, detached: true, stdio: ["ignore", "ignore", "pipe"] },
-	);
-	let stderr = "";
-	server.stderr.on("data", (chunk) => {
-		stderr = (stderr + chunk).slice(-4000);
-	});
-	const base = `http://${HOST}:${port}`;
-	const deadline = Date.now() + 60_000;
-	while (Date.now() < deadline) {
-		if (server.exitCode !== null) throw new Error(`wrangler dev exited:\n${stderr}`);
-		try {
-			const response = await fetch(`${base}/openapi.json`);
-			if (response.ok) return base;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`wrangler dev did not answer within 60 s:\n${stderr}`);
-}
+let server;
 
 // --- The workload -------------------------------------------------------------------------
 
@@ -289,7 +180,14 @@ function percentile(sorted, p) {
 const fmt = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)}`;
 
 try {
-	const base = await startServer();
+	server = await startLocalWorker({
+		prefix: "calendar-load",
+		vars: { ADMIN_TOKEN: TOKEN },
+		// Warnings only: wrangler then drops the Worker's log line per request, a cost under load.
+		args: ["--log-level", "warn"],
+		readyTimeoutMs: 60_000,
+	});
+	const base = server.origin;
 	console.log(`load: wrangler dev on ${base}; ${concurrency} clients for ${durationS} s`);
 	const started = performance.now();
 	const deadline = Date.now() + durationS * 1000;
@@ -337,6 +235,6 @@ try {
 	);
 	process.exitCode = 1;
 } finally {
-	await cleanUp();
+	await server?.stop();
 }
 process.exit();
