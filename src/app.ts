@@ -2,16 +2,15 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
-import { createDb, emptyUsage, meteredD1 } from "./db/client";
 import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit } from "./http/edge";
 import { hashedEtags } from "./http/etag";
-import { requestHeaders } from "./http/headers";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
-import { ApiError, problemResponse, toApiError } from "./http/problem";
+import { ApiError, causeChain, problemResponse, toApiError } from "./http/problem";
+import { requestContext, requireJsonBodies } from "./http/request-context";
 import { validationHook } from "./http/validation";
 import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
@@ -26,40 +25,7 @@ export function createApp() {
 	// strict: false serves every path with and without a trailing slash, as the old service did.
 	const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
 
-	app.use("*", async (c, next) => {
-		const started = Date.now();
-		const sent = c.req.header("X-Request-Id");
-		const requestId =
-			sent && requestHeaders.RequestId.safeParse(sent).success ? sent : crypto.randomUUID();
-		const usage = emptyUsage();
-		const rider = {};
-		c.set("requestId", requestId);
-		c.set("usage", usage);
-		c.set("rider", rider);
-		c.set("db", createDb(meteredD1(c.env.DB, usage, rider)));
-		await next();
-		c.header("X-Request-Id", requestId);
-		if (c.req.path.startsWith("/api")) {
-			c.header(
-				"Server-Timing",
-				`d1;dur=${usage.durationMs.toFixed(2)};desc="queries=${usage.queries} rows_read=${usage.rowsRead} rows_written=${usage.rowsWritten}"`,
-			);
-		}
-		console.log(
-			JSON.stringify({
-				event: "request",
-				method: c.req.method,
-				route: c.req.routePath,
-				path: c.req.path,
-				status: c.res.status,
-				duration_ms: Date.now() - started,
-				request_id: requestId,
-				principal: c.var.principal?.id ?? null,
-				key_id: c.var.principal?.keyId ?? null,
-				d1: usage,
-			}),
-		);
-	});
+	app.use("*", requestContext);
 
 	app.use(
 		"*",
@@ -85,18 +51,7 @@ export function createApp() {
 		}),
 	);
 
-	app.use("/api/*", async (c, next) => {
-		const hasBody = c.req.header("Content-Length") !== "0" && c.req.raw.body !== null;
-		const type = c.req.header("Content-Type") ?? "";
-		if (
-			hasBody &&
-			["POST", "PATCH", "PUT"].includes(c.req.method) &&
-			!/^application\/([\w.-]+\+)?json\b/i.test(type)
-		) {
-			throw new ApiError("unsupported_media_type", "Send request bodies as application/json.");
-		}
-		await next();
-	});
+	app.use("/api/*", requireJsonBodies);
 
 	app.use("/api/*", requireAuth, rateLimit, idempotency, hashedEtags);
 
@@ -139,9 +94,10 @@ export function createApp() {
 				JSON.stringify({
 					event: "error",
 					request_id: c.var.requestId,
+					// causeChain: drizzle wraps D1's own message ("Failed query: …") in its cause.
 					error:
 						error instanceof Error
-							? { name: error.name, message: error.message, stack: error.stack }
+							? { name: error.name, message: causeChain(error), stack: error.stack }
 							: String(error),
 				}),
 			);
