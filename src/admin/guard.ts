@@ -1,12 +1,10 @@
 // Who may see and change what in the console. Every page needs a valid session cookie; every POST
 // also needs a same-origin request, the session's CSRF token and, except signing out, write scope.
-import { and, eq, isNull } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { apiKeys } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
-import { effectiveScopes, type Scope } from "../keys/service";
+import { effectiveScopes, findLiveApiKey, type Scope } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
 import { readForm } from "./forms";
 import {
@@ -74,13 +72,6 @@ function toSignIn(c: AdminContext, notice?: string) {
 	return c.redirect(`/admin/sign-in?${query}`, 303);
 }
 
-/** Live key by id: one primary-key read, so a revoked key's session ends on its next request. */
-const liveKey = (c: AdminContext, id: number) =>
-	c.var.db.query.apiKeys.findFirst({
-		where: and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)),
-		columns: { name: true, scopes: true },
-	});
-
 export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 	const cookie = getCookie(c, SESSION_COOKIE, "host");
 	const claims = cookie && (await openSession(adminToken(c), cookie, Date.now()));
@@ -91,7 +82,8 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 	let name = "Root token";
 	let scopes = effectiveScopes(["admin"]);
 	if (!claims.root) {
-		const key = claims.keyId === null ? undefined : await liveKey(c, claims.keyId);
+		// Re-read on every request, so a revoked key's session ends on its next request.
+		const key = claims.keyId === null ? undefined : await findLiveApiKey(c.var.db, claims.keyId);
 		if (!key) {
 			endSession(c);
 			return toSignIn(c, "expired");

@@ -55,6 +55,14 @@ export async function revokeApiKey(db: Db, id: number, now: number): Promise<Api
 	return row;
 }
 
+/** A live (unrevoked) key by id: one primary-key read. */
+export function findLiveApiKey(db: Db, id: number) {
+	return db.query.apiKeys.findFirst({
+		where: and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)),
+		columns: { name: true, scopes: true },
+	});
+}
+
 /** The live key a bearer secret belongs to, or undefined. One indexed lookup by hash. */
 export async function findApiKey(db: Db, secret: string): Promise<ApiKeyRow | undefined> {
 	if (!/^cal_[\w-]{20,100}$/.test(secret)) return undefined;
