@@ -16,16 +16,24 @@ async function snapshot() {
 	return { patterns: patterns?.results, occurrences: occurrences?.results };
 }
 
-/** Calls the Worker's entry point with a D1 binding whose batch() goes through `batch`. */
+/**
+ * Calls the Worker's entry point with a D1 binding whose write batch goes through `batch`. The
+ * split's first batch is its read (the pattern and its sessions in one round trip); it goes
+ * straight to D1.
+ */
 async function splitThrough(
 	batch: (statements: D1PreparedStatement[]) => Promise<D1Result[]>,
 	id: number,
 	body: unknown,
 	headers: Record<string, string> = {},
 ) {
+	let batches = 0;
 	const DB = new Proxy(env.DB, {
 		get(target, property) {
-			if (property === "batch") return batch;
+			if (property === "batch") {
+				return (statements: D1PreparedStatement[]) =>
+					batches++ === 0 ? target.batch(statements) : batch(statements);
+			}
 			const value = Reflect.get(target, property);
 			return typeof value === "function" ? value.bind(target) : value;
 		},

@@ -32,7 +32,7 @@ export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
 
 const DAY_MS = 86_400_000;
 const SERIES_START = Date.UTC(1970, 0, 1);
-const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
+export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
 export function checkPatternRules(fields: PatternFields) {
 	if (fields.endDate !== null && fields.endDate <= fields.startDate) {

@@ -2,9 +2,9 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
-import { ApiError } from "../http/problem";
+import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../materialization/slots";
-import { advancePattern, findPattern, unlessOutraced } from "./service";
+import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -43,8 +43,8 @@ const summary = {
  * "This and following": ends the pattern the day before `from` and starts a new pattern on `from`
  * with the changes. Unedited scheduled sessions from then on move to the new series (they are
  * removed and the new series' slots are materialized over the same window); edited, cancelled,
- * completed and past ones stay on the old series and keep their slots. One read of the pattern,
- * one of its sessions, then one D1 batch that either applies everything or nothing.
+ * completed and past ones stay on the old series and keep their slots. One round trip reads the
+ * pattern and its sessions, then one D1 batch applies everything or nothing.
  */
 export async function splitPattern(
 	db: Db,
@@ -52,22 +52,27 @@ export async function splitPattern(
 	request: SplitRequest,
 	options: SplitOptions,
 ): Promise<SplitOutcome> {
-	const current = await findPattern(db, id);
+	// One round trip reads the pattern and its sessions from `from` on. The pattern's zone, which
+	// places `from` on the time line, is not known yet: two days of slack cover every UTC offset,
+	// and the plan keeps only the sessions from local midnight on.
+	const [found, rows] = await db.batch([
+		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db
+			.select()
+			.from(occurrences)
+			.where(
+				and(
+					eq(occurrences.patternId, id),
+					gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * DAY_MS),
+				),
+			)
+			.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
+	]);
+	const current = found[0];
+	if (!current) throw notFound("Pattern", id);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
-	// The zone that places `from` on the time line is only known now; two days of slack cover
-	// every UTC offset, and the plan keeps only the sessions from local midnight on.
-	const rows = await db
-		.select()
-		.from(occurrences)
-		.where(
-			and(
-				eq(occurrences.patternId, id),
-				gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * DAY_MS),
-			),
-		)
-		.orderBy(asc(occurrences.startAt), asc(occurrences.id));
 	const plan = planSplit(current, rows, request, options);
 	if (options.dryRun) {
 		return {
