@@ -52,7 +52,9 @@ const statusList = z
 			});
 			return z.NEVER;
 		}
-		return statuses as (typeof occurrenceStatuses)[number][];
+		// Deduplicated: a list can then hold at most one entry per status, however long the
+		// parameter, so the IN (...) list never nears SQLite's bound-variable limit.
+		return [...new Set(statuses)] as (typeof occurrenceStatuses)[number][];
 	})
 	.openapi({ type: "string", example: "scheduled", description: "One status or a comma list" });
 

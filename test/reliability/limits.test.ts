@@ -177,3 +177,16 @@ describe("request limits", () => {
 		expectRejected(over, 400, "Idempotency-Key", /1–255/);
 	});
 });
+
+describe("query parameter lists", () => {
+	it("answers a status list of 200 repeated entries like the one status it names", async () => {
+		const range = "start=2026-01-01T00:00:00Z&end=2026-12-01T00:00:00Z";
+		const once = await api("GET", `/api/occurrences?${range}&status=scheduled`);
+		const repeated = await api(
+			"GET",
+			`/api/occurrences?${range}&status=${Array(200).fill("scheduled").join(",")}`,
+		);
+		expect(repeated.status, JSON.stringify(repeated.body)).toBe(200);
+		expect(repeated.body).toEqual(once.body);
+	});
+});
