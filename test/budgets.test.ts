@@ -114,6 +114,19 @@ describe("GET /api/occurrences (range query)", () => {
 		expect(seen).toEqual(all.map((row) => row.id));
 	});
 
+	it("bounds a ten-year range by its page size, not its span", async () => {
+		const tenYears = 3_652 * 86_400_000;
+		const { rows, usage } = await range(
+			weekStart - tenYears / 2,
+			weekStart + tenYears / 2,
+			"&limit=25",
+		);
+		expect(rows.length).toBe(25);
+		expect(usage.queries).toBe(1);
+		// limit + 1 rows (the look-ahead for the next page) plus the merge's constant.
+		expect(usage.rowsRead).toBeLessThanOrEqual(25 + 1 + 2);
+	});
+
 	it("answers a day holding only a session that started the day before", async () => {
 		const { rows, usage } = await range(weekStart + 5 * 3_600_000, weekStart + 6 * 3_600_000);
 		expect(rows.map((row) => row.title)).toEqual(["Retreat"]);

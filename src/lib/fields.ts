@@ -20,8 +20,6 @@ export const limits = {
 	maxCount: 1000,
 	/** months_ahead on create and on the materialize job. */
 	maxMonthsAhead: 12,
-	/** end − start of a range query, in days. */
-	maxRangeDays: 366,
 	/** Rows per page when `limit` is not given. */
 	defaultListLimit: 500,
 	/** `limit` of list endpoints. */

@@ -5,7 +5,6 @@ import {
 	description,
 	durationMinutes,
 	instant,
-	limits,
 	sessionStart,
 	timeZone,
 	title,
@@ -68,12 +67,6 @@ export const RangeQuery = z
 	.superRefine((query, ctx) => {
 		if (query.start >= query.end) {
 			ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start." });
-		} else if (query.end - query.start > limits.maxRangeDays * 86_400_000) {
-			ctx.addIssue({
-				code: "custom",
-				path: ["end"],
-				message: `A range spans at most ${limits.maxRangeDays} days; page through longer periods.`,
-			});
 		}
 	});
 
