@@ -1,10 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+// The same "zod" the deployed bundle takes (wrangler.toml [alias]), so the tests run production's zod.
+const zodSlim = fileURLToPath(new URL("./src/lib/zod-slim/index.js", import.meta.url));
 
 export default defineConfig(async () => {
 	// Relative to the project root, where npm runs vitest.
 	const migrations = await readD1Migrations("migrations");
 	return {
+		resolve: { alias: [{ find: /^zod$/, replacement: zodSlim }] },
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },
