@@ -1,9 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // The same "zod" the deployed bundle takes (wrangler.toml [alias]), so the tests run production's zod.
-const zodSlim = fileURLToPath(new URL("./src/lib/zod-slim/index.js", import.meta.url));
+// A root-relative path: Vite resolves it from the project root.
+const zodSlim = "/src/lib/zod-slim/index.js";
 
 export default defineConfig(async () => {
 	// Relative to the project root, where npm runs vitest.
