@@ -1,6 +1,6 @@
 // Deactivate, activate and delete (after a confirmation page that needs no JavaScript).
 import { Hono } from "hono";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths } from "../config";
 import { deletePattern, findPattern, updatePattern } from "../patterns/service";
 import { type AdminEnv, assertCanWrite } from "./env";
 import { patternId } from "./pattern-form";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
+import { horizonMonths } from "../config";
 import type { PatternRow } from "../db/schema";
-import { horizonMonths } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import { listOccurrences } from "../occurrences/service";
 import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";

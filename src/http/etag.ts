@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { sha256Hex } from "../keys/secrets";
+import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "./problem";
 
 type Kind = "pattern" | "occurrence";

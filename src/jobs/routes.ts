@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { horizonMonths } from "../config";
 import type { AppEnv } from "../http/app-env";
-import { horizonMonths } from "../http/app-env";
 import { jsonResponse, problems } from "../http/openapi";
 import { validationHook } from "../http/validation";
 import { limits } from "../lib/fields";

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
-import { ApiError, causeChain, notFound } from "../http/problem";
+import { ApiError, notFound } from "../http/problem";
 import { minutesToMs } from "../lib/time";
 import {
 	followsPattern,
@@ -11,7 +12,7 @@ import {
 	ruleOf,
 	skipHandledDays,
 } from "../materialization/slots";
-import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+import { firstSlotAtOrAfter, horizonEnd, MS_PER_DAY, materializationPlan } from "../recurrence";
 
 /** The writable fields of a pattern, already validated. */
 export interface PatternFields {
@@ -30,7 +31,6 @@ export interface PatternFields {
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
 
-const DAY_MS = 86_400_000;
 const SERIES_START = Date.UTC(1970, 0, 1);
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
@@ -179,7 +179,7 @@ async function tryUpdatePattern(
 			.where(
 				and(
 					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, now - DAY_MS),
+					gte(occurrences.originalStartAt, now - MS_PER_DAY),
 					handledByHand,
 				),
 			),

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { horizonMonths } from "../config";
 import type { AppEnv } from "../http/app-env";
-import { horizonMonths } from "../http/app-env";
 import { etagOf, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";

@@ -4,6 +4,7 @@ import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../d
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../materialization/slots";
+import { MS_PER_DAY } from "../recurrence";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
@@ -28,8 +29,6 @@ export interface SplitOptions {
 	horizonMonths: number;
 	dryRun: boolean;
 }
-
-const DAY_MS = 86_400_000;
 
 const summary = {
 	id: occurrences.id,
@@ -63,7 +62,7 @@ export async function splitPattern(
 			.where(
 				and(
 					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * DAY_MS),
+					gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * MS_PER_DAY),
 				),
 			)
 			.orderBy(asc(occurrences.startAt), asc(occurrences.id)),

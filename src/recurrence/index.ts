@@ -4,6 +4,7 @@ export {
 	addDays,
 	isRealDate,
 	isRealTime,
+	MS_PER_DAY,
 	normalizeTime,
 	WEEKDAY_NAMES,
 } from "./calendar";
