@@ -1,4 +1,5 @@
-import type { Hook, z } from "@hono/zod-openapi";
+import { type Hook, OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env";
 import { ApiError, type FieldError } from "./problem";
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -16,3 +17,6 @@ export const validationHook: Hook<any, any, any, any> = (result) => {
 	const detail = errors.map((error) => `${error.path}: ${error.message}`).join(" ");
 	throw new ApiError("validation", detail, { errors });
 };
+
+/** A router for one resource: its routes validate through validationHook and document themselves. */
+export const createRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,14 +1,14 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { parseId } from "../http/ids";
 import { problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { renderFeed } from "./feed";
 import { type FeedData, loadCalendar, loadSeries } from "./load";
 
-export const feedRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const feedRoutes = createRouter();
 
 const FeedQuery = z.object({
 	key: z.string().optional().openapi({

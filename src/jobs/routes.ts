@@ -1,12 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { horizonMonths } from "../config";
-import type { AppEnv } from "../http/app-env";
 import { jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { limits } from "../lib/fields";
 import { materializeDuePatterns } from "./materialize";
 
-export const jobRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const jobRoutes = createRouter();
 
 const MaterializeBody = z.object({
 	months_ahead: z

@@ -1,9 +1,8 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey, scopes } from "./service";
 
@@ -44,7 +43,7 @@ export const CreateKeyBody = z
 	})
 	.openapi("CreateApiKey", { example: { name: "Front desk tablet", scopes: ["read", "write"] } });
 
-export const keyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const keyRoutes = createRouter();
 
 keyRoutes.openapi(
 	createRoute({

@@ -1,9 +1,8 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { respondWithRange } from "./range";
 import {
@@ -23,7 +22,7 @@ const etagHeader = {
 };
 const withEtag = <T extends object>(response: T) => ({ ...response, headers: etagHeader });
 
-export const occurrenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const occurrenceRoutes = createRouter();
 
 occurrenceRoutes.openapi(
 	createRoute({

@@ -1,11 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { horizonMonths } from "../config";
-import type { AppEnv } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { patternChanges } from "./changes";
 import {
@@ -24,7 +23,7 @@ const etagHeader = {
 	ETag: { schema: { type: "string" as const }, description: "Strong validator" },
 };
 
-export const patternRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const patternRoutes = createRouter();
 
 patternRoutes.openapi(
 	createRoute({

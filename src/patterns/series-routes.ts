@@ -1,13 +1,12 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { parseId } from "../http/ids";
 import { jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { respondWithRange } from "../occurrences/range";
 import { OccurrenceSchema, RangeQuery } from "../occurrences/schemas";
 
-export const seriesRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const seriesRoutes = createRouter();
 
 seriesRoutes.openapi(
 	createRoute({

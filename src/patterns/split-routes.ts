@@ -1,10 +1,9 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { horizonMonths } from "../config";
-import type { AppEnv } from "../http/app-env";
 import { etagOf, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { isoUtc } from "../lib/time";
 import { patternChanges } from "./changes";
@@ -12,7 +11,7 @@ import { patternJson } from "./serialize";
 import { type SessionSummary, type SplitOutcome, splitPattern } from "./split";
 import { SplitPatternBody, SplitResult } from "./split-schemas";
 
-export const splitRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const splitRoutes = createRouter();
 
 const sessionJson = (session: SessionSummary) => ({
 	id: session.id,
