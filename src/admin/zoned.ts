@@ -36,10 +36,6 @@ export function allTimeZones(): string[] {
 export const zoneOr = (candidate: string | undefined, fallback: string) =>
 	candidate && isValidTimeZone(candidate) ? candidate : fallback;
 
-/** 00:00 of a local date in a zone, as epoch ms. */
-export const startOfDay = (date: string, timezone: string) =>
-	Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: timezone }).epochMilliseconds;
-
 /** The local date ("YYYY-MM-DD") and time ("HH:MM") of an instant in a zone. */
 export function localParts(instant: number, timezone: string) {
 	const zoned = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timezone);
@@ -50,9 +46,6 @@ export function localParts(instant: number, timezone: string) {
 }
 
 export const todayIn = (timezone: string, now: number) => localParts(now, timezone).date;
-
-export const addDays = (date: string, days: number) =>
-	Temporal.PlainDate.from(date).add({ days }).toString();
 
 /** The Monday of the ISO week holding `date`. */
 export function mondayOf(date: string): string {

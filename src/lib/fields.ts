@@ -1,6 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { isRealDate, isRealTime, isValidTimeZone, normalizeTime } from "../recurrence";
-import { parseInstant } from "./time";
+import {
+	isRealDate,
+	isRealTime,
+	isValidTimeZone,
+	normalizeTime,
+	parseInstant,
+} from "../recurrence";
 
 /**
  * Input limits, enforced by the schemas below and by the routes' schemas, and listed in

@@ -4,7 +4,7 @@
 import { and, asc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OccurrenceStatus, occurrences } from "../db/schema";
-import { minutesToMs } from "../lib/time";
+import { minutesToMs } from "../recurrence";
 
 /**
  * Sessions longer than this many minutes are also in the partial index occurrences_long_start_idx

@@ -4,7 +4,6 @@ import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
-import { minutesToMs } from "../lib/time";
 import {
 	followsPattern,
 	handledByHand,
@@ -12,7 +11,13 @@ import {
 	ruleOf,
 	skipHandledDays,
 } from "../materialization/slots";
-import { firstSlotAtOrAfter, horizonEnd, MS_PER_DAY, materializationPlan } from "../recurrence";
+import {
+	firstSlotAtOrAfter,
+	horizonEnd,
+	MS_PER_DAY,
+	materializationPlan,
+	minutesToMs,
+} from "../recurrence";
 
 /** The writable fields of a pattern, already validated. */
 export interface PatternFields {

@@ -2,9 +2,14 @@
 // sessions from `from` on. The dry run answers this plan; the real run writes exactly it.
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
-import { startOfLocalDay } from "../lib/local-day";
 import { ruleOf, skipHandledDays } from "../materialization/slots";
-import { addDays, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+import {
+	addDays,
+	firstSlotAtOrAfter,
+	horizonEnd,
+	materializationPlan,
+	startOfLocalDay,
+} from "../recurrence";
 import type { PatternChanges, PatternFields } from "./service";
 
 export interface SplitRequest {

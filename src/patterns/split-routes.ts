@@ -5,7 +5,7 @@ import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
-import { isoUtc } from "../lib/time";
+import { isoUtc } from "../recurrence";
 import { patternChanges } from "./changes";
 import { patternJson } from "./serialize";
 import { type SessionSummary, type SplitOutcome, splitPattern } from "./split";

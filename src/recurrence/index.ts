@@ -10,5 +10,6 @@ export {
 } from "./calendar";
 export { expandSlots, firstSlotAtOrAfter, materializationPlan } from "./expand";
 export { horizonEnd } from "./horizon";
-export { isValidTimeZone, localDateOf, zonedIso } from "./time-zones";
+export { isoUtc, minutesToMs, parseInstant } from "./instants";
+export { isValidTimeZone, localDateOf, startOfLocalDay, zonedIso } from "./time-zones";
 export type { Slot, WeeklyRule } from "./weekly-rule";
