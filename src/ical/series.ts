@@ -2,7 +2,7 @@
 // a session to show, an overriding VEVENT (RECURRENCE-ID) for each session that differs from the
 // rule's instance. https://www.rfc-editor.org/rfc/rfc5545#section-3.8.5
 import type { OccurrenceRow, PatternRow } from "../db/schema";
-import { ruleOf } from "../materialization/slots";
+import { ruleOf } from "../occurrences/writer";
 import {
 	addDays,
 	expandSlots,

@@ -10,7 +10,7 @@ import {
 	insertSlots,
 	ruleOf,
 	skipHandledDays,
-} from "../materialization/slots";
+} from "../occurrences/writer";
 import {
 	firstSlotAtOrAfter,
 	horizonEnd,

@@ -2,7 +2,7 @@
 // sessions from `from` on. The dry run answers this plan; the real run writes exactly it.
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
-import { ruleOf, skipHandledDays } from "../materialization/slots";
+import { ruleOf, skipHandledDays } from "../occurrences/writer";
 import {
 	addDays,
 	firstSlotAtOrAfter,

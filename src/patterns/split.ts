@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
-import { followsPattern, insertSlots } from "../materialization/slots";
+import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
