@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import { horizonMonths } from "../config";
 import type { PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
+import { limits } from "../lib/fields";
 import { listOccurrences } from "../occurrences/service";
-import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
-import { createPattern, findPattern, updatePattern } from "../patterns/service";
+import { createPatternFromBody } from "../patterns/create";
+import { CreatePatternBody, UpdatePatternBody } from "../patterns/schemas";
+import { findPattern, updatePattern } from "../patterns/service";
 import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
 import {
 	attempt,
@@ -64,7 +66,7 @@ patternPages.get("/patterns/new", (c) => {
 			start_date: todayIn(timezone, Date.now()),
 			is_active: true,
 			generate_occurrences: true,
-			months_ahead: 3,
+			months_ahead: limits.defaultMonthsAhead,
 		}),
 	);
 });
@@ -79,11 +81,7 @@ patternPages.post("/patterns", async (c) => {
 			generate_occurrences: read.checked("generate_occurrences"),
 			months_ahead: read.number("months_ahead"),
 		});
-		return createPattern(c.var.db, createdPatternFields(body), {
-			now: Date.now(),
-			generate: body.generate_occurrences ?? true,
-			monthsAhead: body.months_ahead ?? 3,
-		});
+		return createPatternFromBody(c.var.db, body, Date.now());
 	});
 	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
 	return c.redirect(`/admin/patterns/${result.pattern.id}?done=pattern-created`, 303);

@@ -25,6 +25,8 @@ export const limits = {
 	maxCount: 1000,
 	/** months_ahead on create and on the materialize job. */
 	maxMonthsAhead: 12,
+	/** months_ahead when a create does not say (the contract's default). */
+	defaultMonthsAhead: 3,
 	/** Rows per page when `limit` is not given. */
 	defaultListLimit: 500,
 	/** `limit` of list endpoints. */

@@ -7,16 +7,16 @@ import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { patternChanges } from "./changes";
+import { createPatternFromBody } from "./create";
 import {
 	CreatePatternBody,
-	createdPatternFields,
 	DeletePatternQuery,
 	ListPatternsQuery,
 	PatternSchema,
 	UpdatePatternBody,
 } from "./schemas";
 import { patternJson } from "./serialize";
-import { createPattern, deletePattern, findPattern, listPatterns, updatePattern } from "./service";
+import { deletePattern, findPattern, listPatterns, updatePattern } from "./service";
 
 const tags = ["Patterns"];
 const etagHeader = {
@@ -45,11 +45,7 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPattern(c.var.db, createdPatternFields(body), {
-			now: Date.now(),
-			generate: body.generate_occurrences ?? true,
-			monthsAhead: body.months_ahead ?? 3,
-		});
+		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now());
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
