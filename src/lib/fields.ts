@@ -9,7 +9,7 @@ import {
 
 /**
  * Input limits, enforced by the schemas below and by the routes' schemas, and listed in
- * the README, "Reliability". Each bounds the work or storage one request can cause; a request past one
+ * the README, "Limits". Each bounds the work or storage one request can cause; a request past one
  * is a 400 (413 for the body) naming the field in `errors[].path`.
  */
 export const limits = {
