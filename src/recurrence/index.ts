@@ -9,5 +9,5 @@ export {
 } from "./calendar";
 export { expandSlots, firstSlotAtOrAfter, materializationPlan } from "./expand";
 export { horizonEnd } from "./horizon";
-export { isValidTimeZone, localDateOf, zonedIso } from "./time-zones";
+export { canonicalTimeZone, isValidTimeZone, localDateOf, zonedIso } from "./time-zones";
 export type { Slot, WeeklyRule } from "./weekly-rule";
