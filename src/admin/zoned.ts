@@ -1,7 +1,7 @@
 // Calendar arithmetic for the pages: days, weeks and months as seen in the viewer's time zone.
 // Day boundaries come from Temporal, so a 23- or 25-hour DST day is still one day.
 import { Temporal } from "temporal-polyfill";
-import { isValidTimeZone } from "../recurrence";
+import { canonicalTimeZone, isValidTimeZone } from "../recurrence";
 
 /** Zones offered where a short list reads better than ~400 names (the calendar's zone picker). */
 export const COMMON_ZONES = [
@@ -27,9 +27,17 @@ export const COMMON_ZONES = [
 
 let allZones: string[] | undefined;
 
-/** Every IANA zone the runtime knows, UTC first: the choice in pattern and session forms. */
+/**
+ * Every zone the runtime knows, under the names the API stores (current IANA names, not ICU's
+ * legacy ids), UTC first: the choice in pattern and session forms.
+ */
 export function allTimeZones(): string[] {
-	allZones ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
+	allZones ??= [
+		"UTC",
+		...[...new Set(Intl.supportedValuesOf("timeZone").map((zone) => canonicalTimeZone(zone)))]
+			.filter((zone): zone is string => zone !== undefined && zone !== "UTC")
+			.sort(),
+	];
 	return allZones;
 }
 

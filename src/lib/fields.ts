@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import {
+	canonicalTimeZone,
 	isRealDate,
 	isRealTime,
-	isValidTimeZone,
 	normalizeTime,
 	parseInstant,
 } from "../recurrence";
@@ -106,10 +106,20 @@ export const wallTime = z
 
 export const timeZone = z
 	.string()
-	.refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/Paris.")
-	// Stored as the zone's canonical spelling ("europe/paris" -> "Europe/Paris").
-	.transform((name) => new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone)
-	.openapi({ example: "Europe/Paris" });
+	// Stored as the zone's current IANA name ("europe/paris" -> "Europe/Paris", "Asia/Calcutta" ->
+	// "Asia/Kolkata"), never one of ICU's legacy ids.
+	.transform((name, ctx) => {
+		const zone = canonicalTimeZone(name);
+		if (zone === undefined) {
+			ctx.addIssue({
+				code: "custom",
+				message: "Unknown time zone; use an IANA name such as Europe/Paris.",
+			});
+			return z.NEVER;
+		}
+		return zone;
+	})
+	.openapi({ type: "string", example: "Europe/Paris" });
 
 export const instant = z
 	.string()

@@ -11,5 +11,11 @@ export {
 export { expandSlots, firstSlotAtOrAfter, materializationPlan } from "./expand";
 export { horizonEnd } from "./horizon";
 export { isoUtc, minutesToMs, parseInstant } from "./instants";
-export { isValidTimeZone, localDateOf, startOfLocalDay, zonedIso } from "./time-zones";
+export {
+	canonicalTimeZone,
+	isValidTimeZone,
+	localDateOf,
+	startOfLocalDay,
+	zonedIso,
+} from "./time-zones";
 export type { Slot, WeeklyRule } from "./weekly-rule";
