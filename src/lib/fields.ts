@@ -104,37 +104,29 @@ export const wallTime = z
 	.transform(normalizeTime)
 	.openapi({ type: "string", example: "14:00:00" });
 
-export const timeZone = z
-	.string()
-	// Stored as the zone's current IANA name ("europe/paris" -> "Europe/Paris", "Asia/Calcutta" ->
-	// "Asia/Kolkata"), never one of ICU's legacy ids.
-	.transform((name, ctx) => {
-		const zone = canonicalTimeZone(name);
-		if (zone === undefined) {
-			ctx.addIssue({
-				code: "custom",
-				message: "Unknown time zone; use an IANA name such as Europe/Paris.",
-			});
+/** A string parsed by `parse`; what it cannot parse (null or undefined) is one field error. */
+function parsedString<T>(parse: (text: string) => T | null | undefined, message: string) {
+	return z.string().transform((text, ctx) => {
+		const value = parse(text);
+		if (value === null || value === undefined) {
+			ctx.addIssue({ code: "custom", message });
 			return z.NEVER;
 		}
-		return zone;
-	})
-	.openapi({ type: "string", example: "Europe/Paris" });
+		return value;
+	});
+}
 
-export const instant = z
-	.string()
-	.transform((text, ctx) => {
-		const parsed = parseInstant(text);
-		if (parsed === null) {
-			ctx.addIssue({
-				code: "custom",
-				message: "Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
-			});
-			return z.NEVER;
-		}
-		return parsed;
-	})
-	.openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
+// Stored as the zone's current IANA name ("europe/paris" -> "Europe/Paris", "Asia/Calcutta" ->
+// "Asia/Kolkata"), never one of ICU's legacy ids.
+export const timeZone = parsedString(
+	canonicalTimeZone,
+	"Unknown time zone; use an IANA name such as Europe/Paris.",
+).openapi({ type: "string", example: "Europe/Paris" });
+
+export const instant = parsedString(
+	parseInstant,
+	"Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
+).openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
 
 /** Path ids: digits only; anything else is a 404, as the old service's `<int:pk>` routes were. */
 export const idParam = z.object({
