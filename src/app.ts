@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { causeChain } from "./db/errors";
@@ -7,7 +8,6 @@ import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit } from "./http/edge";
-import { hashedEtags } from "./http/etag";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
@@ -54,7 +54,9 @@ export function createApp() {
 
 	app.use("/api/*", requireJsonBodies);
 
-	app.use("/api/*", requireAuth, rateLimit, idempotency, hashedEtags);
+	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
+	// their own id.version tags first, which it keeps.
+	app.use("/api/*", requireAuth, rateLimit, idempotency, etag());
 
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/patterns", seriesRoutes);
