@@ -46,7 +46,7 @@ function install() {
 	console.error(
 		`node22: wrangler and vitest need Node ${MINIMUM.join(".")} or newer; this is ${process.version}.`,
 	);
-	console.error(`node22: installing node@22 into ${prefix} (once, about 60 MB)…`);
+	console.error(`node22: installing node@22 into ${prefix} (once, about 190 MB on disk)…`);
 	const result = spawnSync(
 		"npm",
 		[
