@@ -9,7 +9,9 @@
 // install lands in a temporary directory first and is renamed into place, so two commands started
 // at once on a fresh machine never see half an install.
 //
-// `node scripts/node22.mjs --bin-dir` prints the directory to put first on PATH (for .ci/run).
+// On a fresh clone (no node_modules) it runs `npm ci` first, so `npm test` and `npm run dev` work
+// on their own. `node scripts/node22.mjs --bin-dir` prints the directory to put first on PATH (for
+// .ci/run).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
@@ -109,6 +111,20 @@ const globalNpmrc = join(dirname(dirname(process.execPath)), "etc", "npmrc");
 if (bin !== dirname(process.execPath) && !env.npm_config_globalconfig && existsSync(globalNpmrc)) {
 	env.npm_config_globalconfig = globalNpmrc;
 }
+
+// A fresh clone: `npm test` or `npm run dev` installs the locked dependencies first, under the
+// same Node (so without npm's engine warnings).
+if (command !== "npm" && !existsSync(join(root, "node_modules"))) {
+	console.error("node22: no node_modules yet: npm ci");
+	const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
+		cwd: root,
+		env,
+		stdio: "inherit",
+		shell: process.platform === "win32",
+	});
+	if (result.status !== 0) fail(`npm ci failed (${result.status ?? result.error?.message})`);
+}
+
 const child = spawn(command, args, {
 	stdio: "inherit",
 	env,
