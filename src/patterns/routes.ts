@@ -2,7 +2,6 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
 import { horizonMonths } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { validationHook } from "../http/validation";
@@ -30,6 +29,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createPattern",
 		tags,
 		summary: "Create a weekly pattern and materialize its sessions",
 		request: jsonBody(CreatePatternBody),
@@ -61,6 +61,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listPatterns",
 		tags,
 		summary: "List patterns (by id; paginated with Link headers)",
 		request: { query: ListPatternsQuery },
@@ -81,12 +82,13 @@ patternRoutes.openapi(
 	},
 );
 
-const onePattern = { params: idParam };
+const onePattern = { params: idParam("Pattern") };
 
 patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/{id}",
+		operationId: "getPattern",
 		tags,
 		summary: "Get one pattern",
 		request: onePattern,
@@ -97,7 +99,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const pattern = await findPattern(c.var.db, c.req.valid("param").id);
 		const etag = etagOf("pattern", pattern.id, pattern.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -109,6 +111,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "patch",
 		path: "/{id}",
+		operationId: "updatePattern",
 		tags,
 		summary: "Update a pattern; its future unedited sessions follow",
 		request: { ...onePattern, ...jsonBody(UpdatePatternBody) },
@@ -118,7 +121,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const pattern = await updatePattern(c.var.db, id, patternChanges(body), {
 			now: Date.now(),
@@ -134,6 +137,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/{id}",
+		operationId: "deletePattern",
 		tags,
 		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
 		request: { ...onePattern, query: DeletePatternQuery },
@@ -151,7 +155,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const flag = c.req.valid("query").delete_future ?? "true";
 		const deleteFuture = ["true", "True", "1"].includes(flag);
 		await deletePattern(c.var.db, id, {
