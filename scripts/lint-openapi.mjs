@@ -14,12 +14,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { removeDir, root, startLocalWorker, tempDir } from "./lib/local-worker.mjs";
 
-// Node before 22.18 strips TypeScript's types only when asked: run this script again, asking.
-if (!process.features.typescript) {
+// Node before 22.18 strips TypeScript's types only when asked: run this script again, asking
+// (once: a Node that still cannot then fails at the import below, saying why).
+if (!process.features.typescript && !process.env.LINT_OPENAPI_STRIP_TYPES) {
 	const again = spawnSync(
 		process.execPath,
 		["--experimental-strip-types", ...process.argv.slice(1)],
-		{ stdio: "inherit" },
+		{ stdio: "inherit", env: { ...process.env, LINT_OPENAPI_STRIP_TYPES: "1" } },
 	);
 	process.exit(again.status ?? 1);
 }
