@@ -41,6 +41,7 @@ jobRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/materialize",
+		operationId: "materializeSessions",
 		tags: ["Jobs"],
 		summary: "Run the materialization job now (what the Cron Trigger runs daily)",
 		request: {

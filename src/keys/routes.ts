@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
@@ -49,6 +48,7 @@ keyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createApiKey",
 		tags,
 		summary: "Create an API key (the key is shown once; only its hash is stored)",
 		request: jsonBody(CreateKeyBody),
@@ -67,6 +67,7 @@ keyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listApiKeys",
 		tags,
 		summary: "List live API keys (never their secrets), by id; paginated with Link headers",
 		request: { query: ListKeysQuery },
@@ -87,9 +88,10 @@ keyRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/{id}",
+		operationId: "revokeApiKey",
 		tags,
 		summary: "Revoke an API key, effective immediately",
-		request: { params: idParam },
+		request: { params: idParam("API key") },
 		responses: {
 			200: jsonResponse(
 				z.object({ message: z.string() }).openapi({ example: { message: "API key 3 revoked." } }),
@@ -99,7 +101,7 @@ keyRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "API key");
+		const id = c.req.valid("param").id;
 		await revokeApiKey(c.var.db, id, Date.now());
 		return c.json({ message: `API key ${id} revoked.` }, 200);
 	},

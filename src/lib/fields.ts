@@ -128,10 +128,40 @@ export const instant = parsedString(
 	"Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
 ).openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
 
-/** Path ids: digits only; anything else is a 404, as the old service's `<int:pk>` routes were. */
-export const idParam = z.object({
-	id: z.string().openapi({ param: { name: "id", in: "path" }, example: "42" }),
-});
+/** The largest path id: 15 digits stay exact in a double and within SQLite's integers. */
+export const maxId = 999_999_999_999_999;
+
+/** A path id: 1 to 15 digits, not zero (leading zeros allowed), else null. */
+export function parsePathId(raw: string): number | null {
+	if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) return null;
+	return Number(raw);
+}
+
+/**
+ * Path ids of `what` ("Pattern"), parsed once here into a positive integer, and typed `integer` in
+ * the document. Anything else names no resource: the issue carries the 404's detail, and the
+ * validation hook answers a path that fails its schema with 404, as the old service's `<int:pk>`
+ * routes did.
+ */
+export function idParam(what: string) {
+	return z.object({
+		id: z
+			.string()
+			.transform((raw, ctx) => {
+				const id = parsePathId(raw);
+				if (id !== null) return id;
+				ctx.addIssue({ code: "custom", message: `${what} ${raw} does not exist.` });
+				return z.NEVER;
+			})
+			.openapi({
+				param: { name: "id", in: "path" },
+				type: "integer",
+				minimum: 1,
+				maximum: maxId,
+				example: 42,
+			}),
+	});
+}
 
 /**
  * A session's start: an instant within the years calendar dates allow, so that its end still

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { horizonMonths } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
@@ -29,6 +28,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createPattern",
 		tags,
 		summary: "Create a weekly pattern and materialize its sessions",
 		request: jsonBody(CreatePatternBody),
@@ -56,6 +56,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listPatterns",
 		tags,
 		summary: "List patterns (by id; paginated with Link headers)",
 		request: { query: ListPatternsQuery },
@@ -76,12 +77,13 @@ patternRoutes.openapi(
 	},
 );
 
-const onePattern = { params: idParam };
+const onePattern = { params: idParam("Pattern") };
 
 patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/{id}",
+		operationId: "getPattern",
 		tags,
 		summary: "Get one pattern",
 		request: onePattern,
@@ -92,7 +94,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const pattern = await findPattern(c.var.db, c.req.valid("param").id);
 		const etag = etagOf("pattern", pattern.id, pattern.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -104,6 +106,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "patch",
 		path: "/{id}",
+		operationId: "updatePattern",
 		tags,
 		summary: "Update a pattern; its future unedited sessions follow",
 		request: { ...onePattern, ...jsonBody(UpdatePatternBody) },
@@ -113,7 +116,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const pattern = await updatePattern(c.var.db, id, patternChanges(body), {
 			now: Date.now(),
@@ -129,6 +132,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/{id}",
+		operationId: "deletePattern",
 		tags,
 		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
 		request: { ...onePattern, query: DeletePatternQuery },
@@ -146,7 +150,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const flag = c.req.valid("query").delete_future ?? "true";
 		const deleteFuture = ["true", "True", "1"].includes(flag);
 		await deletePattern(c.var.db, id, {

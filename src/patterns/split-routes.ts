@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { horizonMonths } from "../config";
 import { etagOf, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
@@ -43,6 +42,7 @@ splitRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/{id}/split",
+		operationId: "splitPattern",
 		tags: ["Patterns"],
 		summary: "Change this and following sessions: end the series and start a new one on `from`",
 		description: [
@@ -52,7 +52,7 @@ splitRoutes.openapi(
 			"All or nothing, guarded by the pattern's version: a concurrent change answers 409 (412 with If-Match) and writes nothing.",
 			"`dry_run: true` answers 200 with the same body the real run would (new ids null) and writes nothing.",
 		].join(" "),
-		request: { params: idParam, ...jsonBody(SplitPatternBody) },
+		request: { params: idParam("Pattern"), ...jsonBody(SplitPatternBody) },
 		responses: {
 			201: {
 				...jsonResponse(SplitResult, "Split; Location names the new pattern"),
@@ -66,7 +66,7 @@ splitRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const outcome = await splitPattern(
 			c.var.db,
