@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sealSession } from "../src/admin/session";
-import { createKey, createOneTimeSession, csrfOf, ORIGIN, signIn, visit } from "./admin-helpers";
-import { api, ROOT_TOKEN } from "./helpers";
+import { csrfOf, ORIGIN, signIn, visit } from "./support/admin";
+import { api, ROOT_TOKEN } from "./support/api";
+import { createOneTimeSession } from "./support/fixtures";
+import { createKey } from "./support/keys";
 
 const rootClaims = (overrides = {}) => ({
 	root: true,

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createKey, csrfOf, signIn, visit } from "./admin-helpers";
-import { api, createPattern, todayPlus } from "./helpers";
+import { csrfOf, signIn, visit } from "./support/admin";
+import { api } from "./support/api";
+import { todayPlus } from "./support/dates";
+import { createPattern } from "./support/fixtures";
+import { createKey } from "./support/keys";
 
 let cookie: string;
 let csrf: string;

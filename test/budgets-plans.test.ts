@@ -10,8 +10,13 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { listOccurrences } from "../src/occurrences/service";
-import { fetchRecorded, type RecordedStatement, recordingD1, recordingEnv } from "./d1-recorder";
-import { todayPlus } from "./helpers";
+import {
+	fetchRecorded,
+	type RecordedStatement,
+	recordingD1,
+	recordingEnv,
+} from "./support/d1-recorder";
+import { todayPlus } from "./support/dates";
 
 async function planOf(statement: RecordedStatement): Promise<string[]> {
 	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)

@@ -10,7 +10,9 @@ import { Temporal } from "temporal-polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyUsage, meteredD1 } from "../src/db/client";
 import worker from "../src/index";
-import { api, createOneTime, createPattern, d1Usage, todayPlus } from "./helpers";
+import { api, d1Usage } from "./support/api";
+import { todayPlus } from "./support/dates";
+import { createOneTime, createPattern } from "./support/fixtures";
 
 const ZONE = "Europe/Paris";
 

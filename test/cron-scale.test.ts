@@ -13,8 +13,8 @@ import { createDb, emptyUsage, meteredD1 } from "../src/db/client";
 import worker from "../src/index";
 import { materializeDuePatterns } from "../src/jobs/materialize";
 import { expandSlots, firstSlotAtOrAfter, horizonEnd, type WeeklyRule } from "../src/recurrence";
-import { type RecordedStatement, recordingD1 } from "./d1-recorder";
-import { todayPlus } from "./helpers";
+import { type RecordedStatement, recordingD1 } from "./support/d1-recorder";
+import { todayPlus } from "./support/dates";
 
 const ZONES = [
 	"UTC",

@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "./support/api";
+import { runCron } from "./support/cron";
+import { useClock } from "./support/dates";
 import {
-	api,
 	CLASS_CLOCK,
 	createPattern,
 	emptyTables,
-	runCron,
 	sessionsOfPattern,
 	startsOf,
-	useClock,
 	weeklyClass,
-} from "./helpers";
+} from "./support/fixtures";
 
 useClock(CLASS_CLOCK);
 // The cron reports counts over every pattern, so each test starts from empty tables.

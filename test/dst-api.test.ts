@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createPattern, sessionsOfPattern, startsOf, useClock } from "./helpers";
+import { useClock } from "./support/dates";
+import { createPattern, sessionsOfPattern, startsOf } from "./support/fixtures";
 
 // Every 2026 session below is inside a 12-month horizon from here.
 useClock("2026-02-15T12:00:00Z");

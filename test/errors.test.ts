@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, createOneTime, createPattern, expectProblem, tableCounts } from "./helpers";
+import { api, expectProblem } from "./support/api";
+import { createOneTime, createPattern, tableCounts } from "./support/fixtures";
 
 const UNKNOWN = 999_999_999;
 

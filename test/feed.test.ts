@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, instantOf, mondayOf, nextTransitionDate } from "./dates";
-import { api, createOneTime, createPattern, d1Usage, todayPlus } from "./helpers";
-import { asInstances, expandFeed } from "./ical-expand";
+import { api, d1Usage } from "./support/api";
+import { addDays, instantOf, mondayOf, nextTransitionDate, todayPlus } from "./support/dates";
+import { createOneTime, createPattern } from "./support/fixtures";
+import { asInstances, expandFeed } from "./support/ical-expand";
 
 const NY = "America/New_York";
 // Every pattern here is materialized 12 months ahead, so the window, from two months back to ten

@@ -1,14 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
+import { api, expectProblem } from "./support/api";
+import { useClock } from "./support/dates";
 import {
-	api,
 	CLASS_CLOCK,
 	createOneTime,
 	createPattern,
-	expectProblem,
 	sessionsOfPattern,
-	useClock,
 	weeklyClass,
-} from "./helpers";
+} from "./support/fixtures";
 
 useClock(CLASS_CLOCK);
 

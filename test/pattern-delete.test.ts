@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { api, expectProblem } from "./support/api";
+import { runCron } from "./support/cron";
+import { useClock } from "./support/dates";
 import {
-	api,
 	CLASS_CLOCK,
 	classWithHandledSessions,
 	createPattern,
-	expectProblem,
-	runCron,
 	sessionsOfPattern,
-	useClock,
 	weeklyClass,
-} from "./helpers";
+} from "./support/fixtures";
 
 useClock(CLASS_CLOCK);
 

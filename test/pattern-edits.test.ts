@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { api } from "./support/api";
+import { useClock } from "./support/dates";
 import {
-	api,
 	CLASS_CLOCK,
 	classWithHandledSessions,
 	createPattern,
 	sessionsOfPattern,
 	startsOf,
-	useClock,
 	weeklyClass,
-} from "./helpers";
+} from "./support/fixtures";
 
 useClock(CLASS_CLOCK);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, createPattern, sessionsOfPattern, startsOf, useClock } from "./helpers";
+import { api } from "./support/api";
+import { useClock } from "./support/dates";
+import { createPattern, sessionsOfPattern, startsOf } from "./support/fixtures";
 
 // Sunday. Horizons: 3 months -> 2026-05-16T00:00Z, 1 month -> 2026-03-16T00:00Z.
 useClock("2026-02-15T12:00:00Z");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { api, createOneTime, createPattern, listRange, startsOf, useClock } from "./helpers";
+import { api } from "./support/api";
+import { useClock } from "./support/dates";
+import { createOneTime, createPattern, listRange, startsOf } from "./support/fixtures";
 
 // Before the April 2031 pattern below, so its sessions are inside the horizon.
 useClock("2031-03-15T12:00:00Z");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { addDays, weekdayOnOrAfter } from "./dates";
-import { api, createOneTime, createPattern, todayPlus } from "./helpers";
+import { api } from "./support/api";
+import { addDays, todayPlus, weekdayOnOrAfter } from "./support/dates";
+import { createOneTime, createPattern } from "./support/fixtures";
 
 const firstMonday = weekdayOnOrAfter(todayPlus(7), 0);
 const window = (from: string, days: number) =>

@@ -4,8 +4,9 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { addDays, weekdayOnOrAfter } from "./dates";
-import { api, createPattern, ROOT_TOKEN, todayPlus } from "./helpers";
+import { api, ROOT_TOKEN } from "./support/api";
+import { addDays, todayPlus, weekdayOnOrAfter } from "./support/dates";
+import { createPattern } from "./support/fixtures";
 
 /** The whole database, as rows: what "nothing changed" is checked against. */
 async function snapshot() {

@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
-import { addDays, instantOf, mondayOf, nextTransitionDate, weekdayOnOrAfter } from "./dates";
-import { api, createPattern, todayPlus } from "./helpers";
+import { api } from "./support/api";
+import {
+	addDays,
+	instantOf,
+	mondayOf,
+	nextTransitionDate,
+	todayPlus,
+	weekdayOnOrAfter,
+} from "./support/dates";
+import { createPattern } from "./support/fixtures";
 
 /** Every session of one series within a year around today, through the series view. */
 async function seriesSessions(id: number): Promise<any[]> {

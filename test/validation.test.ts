@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-	api,
-	createOneTime,
-	createPattern,
-	expectFieldErrors,
-	tableCounts,
-	useClock,
-	validPattern,
-} from "./helpers";
+import { api, expectFieldErrors } from "./support/api";
+import { useClock } from "./support/dates";
+import { createOneTime, createPattern, tableCounts, validPattern } from "./support/fixtures";
 
 useClock("2026-02-15T12:00:00Z");
 

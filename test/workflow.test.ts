@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, expectProblem, listRange, runCron, sessionsOfPattern, useClock } from "./helpers";
+import { api, expectProblem } from "./support/api";
+import { runCron } from "./support/cron";
+import { useClock } from "./support/dates";
+import { listRange, sessionsOfPattern } from "./support/fixtures";
 
 useClock("2026-02-15T12:00:00Z");
 

@@ -2,7 +2,9 @@
 // of ICU's legacy ids (Asia/Katmandu, Asia/Calcutta), in JSON or in a feed's TZID.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createOneTime, createPattern, todayPlus } from "./helpers";
+import { api } from "./support/api";
+import { todayPlus } from "./support/dates";
+import { createOneTime, createPattern } from "./support/fixtures";
 import { LEGACY } from "./support/zone-names";
 
 /** Unfolded content lines of a feed. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { api, createOneTime, createPattern, todayPlus } from "../helpers";
-import { expectProblem, futureStarts, serverTimingShape } from "./support";
+import { api, expectProblem, serverTimingShape } from "../support/api";
+import { todayPlus } from "../support/dates";
+import { createOneTime, createPattern, futureStarts } from "../support/fixtures";
 
 const etagShape = /^"[po]\d+\.\d+"$/;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../helpers";
-import { createKey, expectProblem, fetchWithVars, serverTimingShape } from "./support";
+import { api, expectProblem, fetchWithVars, serverTimingShape } from "../support/api";
+import { createKey } from "../support/keys";
 
 const allowList = { CORS_ORIGINS: "https://app.example, https://admin.example" };
 

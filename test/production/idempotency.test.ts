@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { api, runCron } from "../helpers";
-import { createKey, expectProblem } from "./support";
+import { api, expectProblem } from "../support/api";
+import { runCron } from "../support/cron";
+import { createKey } from "../support/keys";
 
 const countTitled = async (title: string) =>
 	(await env.DB.prepare("SELECT count(*) AS n FROM occurrences WHERE title = ?")

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { api, createOneTime } from "../helpers";
-import { createKey, expectProblem, fetchWithVars } from "./support";
+import { api, expectProblem, fetchWithVars } from "../support/api";
+import { createOneTime } from "../support/fixtures";
+import { createKey } from "../support/keys";
 
 describe("POST /api/keys", () => {
 	it("answers 201 with the key once; D1 keeps only its SHA-256 hash", async () => {

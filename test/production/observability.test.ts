@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createOneTime, d1Usage } from "../helpers";
-import { createKey, fetchWithVars, serverTimingShape } from "./support";
+import { api, d1Usage, fetchWithVars, serverTimingShape } from "../support/api";
+import { createOneTime } from "../support/fixtures";
+import { createKey } from "../support/keys";
 
 afterEach(() => {
 	vi.restoreAllMocks();

@@ -1,7 +1,9 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createPattern, todayPlus, validPattern } from "../helpers";
+import { api } from "../support/api";
+import { todayPlus } from "../support/dates";
+import { createPattern, validPattern } from "../support/fixtures";
 
 type Json = Record<string, any>;
 

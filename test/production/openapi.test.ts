@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { problemTypes, problemTypeUri } from "../../src/http/problem";
-import { api } from "../helpers";
+import { api } from "../support/api";
 import { openApi31Validator } from "./openapi-validator";
 
 type Json = Record<string, any>;

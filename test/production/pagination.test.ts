@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createOneTime, createPattern, todayPlus } from "../helpers";
-import { BASE, expectProblem } from "./support";
+import { api, BASE, expectProblem } from "../support/api";
+import { todayPlus } from "../support/dates";
+import { createOneTime, createPattern } from "../support/fixtures";
 
 /** The URL of a Link header's rel="next", as a path the test helper can call. */
 function nextLink(header: string | null): string | undefined {

@@ -7,8 +7,10 @@ import { backoffMs, idempotent, type RetryPolicy } from "../../src/db/retry";
 import { patterns } from "../../src/db/schema";
 import worker from "../../src/index";
 import { materializeDuePatterns } from "../../src/jobs/materialize";
-import { createOneTime, createPattern, ROOT_TOKEN, todayPlus } from "../helpers";
+import { ROOT_TOKEN } from "../support/api";
+import { todayPlus } from "../support/dates";
 import { type FaultPlan, faultyD1, permanentError } from "../support/faulty-d1";
+import { createOneTime, createPattern } from "../support/fixtures";
 
 /** A policy whose sleeps are recorded, not slept. */
 function recordingPolicy(): RetryPolicy & { slept: number[] } {

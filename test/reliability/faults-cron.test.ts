@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { horizonEnd } from "../../src/recurrence";
-import { api, todayPlus } from "../helpers";
+import { api } from "../support/api";
+import { todayPlus } from "../support/dates";
 import { type FaultPlan, scheduledWithFaults } from "../support/faulty-d1";
 import { calendarViolations } from "../support/invariants";
 

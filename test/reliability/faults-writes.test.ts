@@ -5,8 +5,10 @@
 // leaves the calendar consistent.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { api, createOneTime, createPattern, ROOT_TOKEN, todayPlus } from "../helpers";
+import { api, ROOT_TOKEN } from "../support/api";
+import { todayPlus } from "../support/dates";
 import { type FaultPlan, fetchWithFaults } from "../support/faulty-d1";
+import { createOneTime, createPattern } from "../support/fixtures";
 import { calendarViolations } from "../support/invariants";
 
 // Each test here makes dozens of faulty requests per path. With every suite running at once

@@ -4,8 +4,10 @@
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { api, createOneTime, createPattern, ROOT_TOKEN, todayPlus } from "../helpers";
+import { api, ROOT_TOKEN } from "../support/api";
+import { todayPlus } from "../support/dates";
 import { applicationTables, fingerprinter } from "../support/fingerprint";
+import { createOneTime, createPattern } from "../support/fixtures";
 
 // Each test here makes 80 requests per operation. With every suite running at once
 // on 2 cores, that can take longer than vitest's 5 s default.

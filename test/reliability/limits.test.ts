@@ -2,7 +2,9 @@
 // body) naming the field in errors[].path with a message that states the limit.
 import { describe, expect, it } from "vitest";
 import { limits } from "../../src/lib/fields";
-import { type ApiResponse, api, createPattern, todayPlus, validPattern } from "../helpers";
+import { type ApiResponse, api } from "../support/api";
+import { todayPlus } from "../support/dates";
+import { createPattern, validPattern } from "../support/fixtures";
 
 function expectRejected(response: ApiResponse, status: number, path: string, message: RegExp) {
 	expect(response.status, JSON.stringify(response.body)).toBe(status);

@@ -3,9 +3,11 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { horizonEnd } from "../../src/recurrence";
-import { type ApiResponse, api, createPattern, todayPlus } from "../helpers";
+import { type ApiResponse, api } from "../support/api";
+import { runCron } from "../support/cron";
+import { todayPlus } from "../support/dates";
+import { createPattern } from "../support/fixtures";
 import { calendarViolations } from "../support/invariants";
-import { runScheduled as cron } from "../support/scheduled";
 
 // Each round makes a few dozen concurrent requests. With every suite running at once on 2 cores,
 // that can take longer than vitest's 5 s default.
@@ -61,7 +63,7 @@ describe("splits racing cron runs and edits", () => {
 			completeAfter: api("POST", `/api/occurrences/${afterC}/complete`),
 			job: api("POST", "/api/jobs/materialize", { body: {} }),
 		};
-		await Promise.all([...Object.values(named), cron(now), cron(now)]);
+		await Promise.all([...Object.values(named), runCron({ at: now }), runCron({ at: now })]);
 		const responses = await Promise.all(Object.values(named));
 		const settled = Object.fromEntries(
 			Object.keys(named).map((name, i) => [name, responses[i]]),
@@ -92,7 +94,7 @@ describe("splits racing cron runs and edits", () => {
 
 		expect(await calendarViolations()).toEqual([]);
 		const later = Date.now();
-		await cron(later);
+		await runCron({ at: later });
 		expect(await calendarViolations({ horizon: horizonEnd(later, HORIZON_MONTHS) })).toEqual([]);
 	});
 });

@@ -3,9 +3,11 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { horizonEnd } from "../../src/recurrence";
-import { type ApiResponse, api, createOneTime, createPattern, todayPlus } from "../helpers";
+import { type ApiResponse, api } from "../support/api";
+import { runCron } from "../support/cron";
+import { todayPlus } from "../support/dates";
+import { createOneTime, createPattern } from "../support/fixtures";
 import { calendarViolations } from "../support/invariants";
-import { runScheduled as cron } from "../support/scheduled";
 
 // Each test here makes dozens of concurrent requests per round. With every suite running at once
 // on 2 cores, that can take longer than vitest's 5 s default.
@@ -110,7 +112,12 @@ describe("cron runs racing pattern and session edits", () => {
 					body: { weekdays: [6] },
 				}),
 			};
-			await Promise.all([...Object.values(named), cron(now), cron(now), cron(now + 86_400_000)]);
+			await Promise.all([
+				...Object.values(named),
+				runCron({ at: now }),
+				runCron({ at: now }),
+				runCron({ at: now + 86_400_000 }),
+			]);
 			const responses = await Promise.all(Object.values(named));
 			const settled = Object.fromEntries(
 				Object.keys(named).map((name, i) => [name, responses[i]]),
@@ -162,7 +169,7 @@ describe("cron runs racing pattern and session edits", () => {
 			expect(await calendarViolations()).toEqual([]);
 			// One more run (the at-least-once cron) completes everything, duplicating nothing.
 			const later = Date.now();
-			await cron(later);
+			await runCron({ at: later });
 			expect(await calendarViolations({ horizon: horizonEnd(later, HORIZON_MONTHS) })).toEqual([]);
 		},
 	);
@@ -293,11 +300,11 @@ describe("concurrent cron runs alone", () => {
 		);
 		const now = Date.now();
 		await Promise.all([
-			cron(now),
-			cron(now),
-			cron(now),
+			runCron({ at: now }),
+			runCron({ at: now }),
+			runCron({ at: now }),
 			api("POST", "/api/jobs/materialize"),
-			cron(now),
+			runCron({ at: now }),
 		]);
 		expect(await calendarViolations({ horizon: horizonEnd(now, HORIZON_MONTHS) })).toEqual([]);
 		for (const { pattern } of seeded) {

@@ -3,7 +3,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import { runScheduled } from "./scheduled";
+import { runCron } from "./cron";
 
 export interface FaultPlan {
 	/** 1-based index of the first round trip to fail; none fails when absent. */
@@ -100,7 +100,7 @@ export async function scheduledWithFaults(
 	vars: Partial<Env> = {},
 ) {
 	const DB = faultyD1(env.DB, plan);
-	const error = await runScheduled(scheduledTime, { ...env, ...vars, DB }).then(
+	const error = await runCron({ at: scheduledTime, env: { ...env, ...vars, DB } }).then(
 		() => undefined,
 		(failure: unknown) => failure,
 	);

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../src/index";
-import { ROOT_TOKEN } from "./helpers";
+import worker from "../../src/index";
+import { BASE, ROOT_TOKEN } from "./api";
 
 /** One statement as D1 ran it: the SQL text drizzle produced and the values bound to it. */
 export interface RecordedStatement {
@@ -66,7 +66,7 @@ export async function fetchRecorded(
 ) {
 	const headers: Record<string, string> = { Authorization: `Bearer ${ROOT_TOKEN}` };
 	if (body !== undefined) headers["Content-Type"] = "application/json";
-	const request = new Request(`https://calendar.test${path}`, {
+	const request = new Request(`${BASE}${path}`, {
 		method,
 		headers,
 		body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,9 +1,28 @@
 // Calendar arithmetic for tests whose data must sit inside the materialized horizon, which moves
 // with the clock: every date is computed from today.
 import { Temporal } from "temporal-polyfill";
-import { todayPlus } from "./helpers";
+import { afterEach, beforeEach, vi } from "vitest";
 
-export { addDays } from "../src/recurrence";
+export { addDays } from "../../src/recurrence";
+
+/** "YYYY-MM-DD" of the UTC day `days` from today. */
+export function todayPlus(days: number): string {
+	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Freezes the Worker's clock at `iso` for every test of the calling file, so "today", the horizon
+ * and created_at are exact. Only Date is faked: timers stay real, which D1 I/O needs.
+ */
+export function useClock(iso: string) {
+	beforeEach(() => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		vi.setSystemTime(new Date(iso));
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+}
 
 /** The first date on or after `date` that falls on `weekday` (0 = Monday … 6 = Sunday). */
 export function weekdayOnOrAfter(date: string, weekday: number): string {

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
-import { api, ROOT_TOKEN } from "./helpers";
+import { BASE as ORIGIN, ROOT_TOKEN } from "./api";
 
-export const ORIGIN = "https://calendar.test";
+export { ORIGIN };
 
 export interface Page {
 	status: number;
@@ -67,20 +67,4 @@ export async function signIn(secret = ROOT_TOKEN) {
 	if (!session.header) throw new Error(`sign-in failed: ${signedIn.status}`);
 	const landing = await visit("/admin", { cookie: session.pair });
 	return { cookie: session.pair, setCookie: session.header, csrf: csrfOf(landing.html) };
-}
-
-export async function createKey(scopes: string[], name = `key ${crypto.randomUUID()}`) {
-	const response = await api("POST", "/api/keys", { body: { name, scopes } });
-	if (response.status !== 201) throw new Error(`createKey: ${response.status}`);
-	return response.body as { id: number; key: string; name: string };
-}
-
-export async function createOneTimeSession(
-	title = `Open house ${crypto.randomUUID().slice(0, 8)}`,
-) {
-	const response = await api("POST", "/api/occurrences", {
-		body: { title, start_datetime: "2030-02-14T10:00:00Z", duration_minutes: 90 },
-	});
-	if (response.status !== 201) throw new Error(`createOneTimeSession: ${response.status}`);
-	return response.body as { id: number; title: string };
 }
