@@ -1,7 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sealSession } from "../src/admin/session";
-import { csrfOf, ORIGIN, signIn, visit } from "./support/admin";
+import {
+	attributeOf,
+	csrfOf,
+	fieldError,
+	formTokenOf,
+	ORIGIN,
+	select,
+	signIn,
+	textOf,
+	visit,
+} from "./support/admin";
 import { api, ROOT_TOKEN } from "./support/api";
 import { createOneTimeSession } from "./support/fixtures";
 import { createKey } from "./support/keys";
@@ -27,14 +37,14 @@ describe("GET /admin without a session", () => {
 	it("serves the sign-in page with a labelled key field and a form token", async () => {
 		const page = await visit("/admin/sign-in");
 		expect(page.status).toBe(200);
-		expect(page.html).toContain('<label for="f-key">API key</label>');
-		expect(page.html).toMatch(/name="form_token" value="[\w-]{43}"/);
+		expect(await textOf(page.html, 'label[for="f-key"]')).toBe("API key");
+		expect(await formTokenOf(page.html)).toMatch(/^[\w-]{43}$/);
 		expect(page.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
 	});
 
 	it("never follows a next= outside the console", async () => {
 		const page = await visit("/admin/sign-in?next=https://evil.example/");
-		expect(page.html).toContain('name="next" value="/admin"');
+		expect(await attributeOf(page.html, 'input[name="next"]', "value")).toBe("/admin");
 	});
 });
 
@@ -69,15 +79,13 @@ describe("POST /admin/sign-in", () => {
 	it("answers 401 with the error next to the key field for an unknown key", async () => {
 		const form = await visit("/admin/sign-in");
 		const cookie = form.headers.getSetCookie()[0]?.split(";")[0] ?? "";
-		const token = /name="form_token" value="([^"]+)"/.exec(form.html)?.[1] ?? "";
+		const token = await formTokenOf(form.html);
 		const page = await visit("/admin/sign-in", {
 			cookie,
 			form: { form_token: token, key: "cal_this-key-does-not-exist-at-all" },
 		});
 		expect(page.status).toBe(401);
-		expect(page.html).toMatch(
-			/<label for="f-key">API key<\/label>.*This key is not valid \(unknown or revoked\)\./s,
-		);
+		expect(await fieldError(page.html, "key")).toBe("This key is not valid (unknown or revoked).");
 		expect(page.headers.getSetCookie().join()).not.toContain("admin_session");
 	});
 
@@ -225,7 +233,7 @@ describe("a read-only key", () => {
 		expect(detail.html).not.toContain("Cancel session");
 		expect(detail.html).not.toContain("Save session");
 		// The one form left is signing out.
-		expect(detail.html.match(/<form method="post"/g)).toHaveLength(1);
+		expect(await select(detail.html, 'form[method="post"]')).toHaveLength(1);
 		const week = await visit("/admin", { cookie });
 		expect(week.html).not.toContain("New one-time session");
 		expect((await visit("/admin/patterns/new", { cookie })).status).toBe(403);
@@ -250,8 +258,8 @@ describe("a read-only key", () => {
 		const { cookie } = await signIn(key.key);
 		expect((await visit("/admin/keys", { cookie })).status).toBe(403);
 		const week = await visit("/admin", { cookie });
-		expect(week.html).not.toContain('href="/admin/keys"');
+		expect(await select(week.html, 'a[href="/admin/keys"]')).toEqual([]);
 		expect(week.html).toContain("New one-time session");
-		expect(csrfOf(week.html)).not.toBe("");
+		expect(await csrfOf(week.html)).not.toBe("");
 	});
 });

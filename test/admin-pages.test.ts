@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { csrfOf, signIn, visit } from "./support/admin";
+import { attributeOf, csrfOf, fieldError, select, signIn, textOf, visit } from "./support/admin";
 import { api } from "./support/api";
 import { todayPlus } from "./support/dates";
 import { createPattern } from "./support/fixtures";
@@ -31,14 +31,6 @@ const patternForm = (overrides: Record<string, string | string[]> = {}) => ({
 	months_ahead: "2",
 	...overrides,
 });
-
-/** The text of a form field's error, read from the markup right after its label. */
-function fieldError(html: string, field: string) {
-	const match = new RegExp(
-		`<label for="f-${field}">[^<]*</label>(?:<p class="hint"[^>]*>[^<]*</p>)?<p class="error-text" id="f-${field}-error">([^<]*)</p>`,
-	).exec(html);
-	return match?.[1];
-}
 
 describe("POST /admin/patterns", () => {
 	it("creates the pattern through the API's service, with its sessions", async () => {
@@ -77,15 +69,14 @@ describe("POST /admin/patterns", () => {
 			}),
 		);
 		expect(page.status).toBe(400);
-		expect(fieldError(page.html, "title")).toBe("Title may not be blank.");
-		expect(fieldError(page.html, "duration_minutes")).toBe(
+		expect(await fieldError(page.html, "title")).toBe("Title may not be blank.");
+		expect(await fieldError(page.html, "duration_minutes")).toBe(
 			"Duration is at most 1440 minutes (one day).",
 		);
-		expect(fieldError(page.html, "timezone")).toMatch(/^Unknown time zone/);
-		expect(page.html).toMatch(
-			/<legend>Weekdays<\/legend><p class="error-text">Give at least one weekday\.<\/p>/,
-		);
-		expect(page.html).toContain('value="2030-05-10"');
+		expect(await fieldError(page.html, "timezone")).toMatch(/^Unknown time zone/);
+		const weekdays = await select(page.html, "fieldset .error-text");
+		expect(weekdays.map((error) => error.text)).toEqual(["Give at least one weekday."]);
+		expect(await attributeOf(page.html, 'input[name="start_date"]', "value")).toBe("2030-05-10");
 		expect(page.html).toContain("There is a problem");
 	});
 
@@ -95,12 +86,12 @@ describe("POST /admin/patterns", () => {
 			patternForm({ start_date: "2030-05-10", end_date: "2030-05-01" }),
 		);
 		expect(page.status).toBe(400);
-		expect(fieldError(page.html, "end_date")).toBe("Must be after start_date.");
+		expect(await fieldError(page.html, "end_date")).toBe("Must be after start_date.");
 	});
 
 	it("says in plain words that a number field needs a number", async () => {
 		const page = await post("/admin/patterns", patternForm({ duration_minutes: "an hour" }));
-		expect(fieldError(page.html, "duration_minutes")).toBe("Enter a whole number.");
+		expect(await fieldError(page.html, "duration_minutes")).toBe("Enter a whole number.");
 	});
 });
 
@@ -150,7 +141,9 @@ describe("POST /admin/patterns/{id}", () => {
 		expect((await api("GET", `/api/patterns/${pattern.id}`)).body.is_active).toBe(false);
 		const confirm = await visit(`/admin/patterns/${pattern.id}/delete`, { cookie });
 		expect(confirm.html).toContain("Delete “Knitting”?");
-		expect(confirm.html).toContain(">Delete pattern</button>");
+		expect((await select(confirm.html, "button")).map((button) => button.text)).toContain(
+			"Delete pattern",
+		);
 		const deleted = await post(`/admin/patterns/${pattern.id}/delete`, {});
 		expect(deleted.location).toBe("/admin/patterns?done=pattern-deleted");
 		expect((await api("GET", `/api/patterns/${pattern.id}`)).status).toBe(404);
@@ -205,7 +198,7 @@ describe("sessions pages", () => {
 			duration_minutes: "60",
 		});
 		expect(page.status).toBe(400);
-		expect(fieldError(page.html, "start_date")).toBe("Enter a real date and time.");
+		expect(await fieldError(page.html, "start_date")).toBe("Enter a real date and time.");
 	});
 
 	it("edits a session, and an unchanged form writes nothing", async () => {
@@ -269,16 +262,22 @@ describe("sessions pages", () => {
 				cookie,
 			},
 		);
-		expect(list.html).toContain(`href="/admin/patterns/${pattern.id}"`);
+		expect(await select(list.html, `a[href="/admin/patterns/${pattern.id}"]`)).not.toEqual([]);
 		const bad = await visit(`/admin/sessions?from=${todayPlus(5)}&to=${todayPlus(1)}`, { cookie });
-		expect(fieldError(bad.html, "to")).toBe("Must be on or after the From date.");
+		expect(await fieldError(bad.html, "to")).toBe("Must be on or after the From date.");
 	});
 });
 
 describe("calendar pages", () => {
 	const day = todayPlus(14);
-	const sessionsAt = (html: string, time: string) =>
-		html.match(new RegExp(`${time}</span><span class="n">Tai chi`, "g"))?.length ?? 0;
+	/** How many calendar entries read `time` then a title starting "Tai chi". */
+	const sessionsAt = async (html: string, time: string) => {
+		const times = await select(html, "a.ev .t");
+		const titles = await select(html, "a.ev .n");
+		return times.filter(
+			(entry, index) => entry.text === time && titles[index]?.text.startsWith("Tai chi"),
+		).length;
+	};
 
 	beforeAll(async () => {
 		await createPattern({
@@ -293,23 +292,23 @@ describe("calendar pages", () => {
 
 	it("shows a week in the chosen zone and remembers the zone", async () => {
 		const week = await visit(`/admin?date=${day}&tz=Asia/Tokyo`, { cookie });
-		expect(week.html).toMatch(/<h1>Week of Mon \d+ \w+ – Sun \d+ \w+ \d{4}<\/h1>/);
-		expect(sessionsAt(week.html, "07:00–08:00")).toBe(7);
+		expect(await textOf(week.html, "h1")).toMatch(/^Week of Mon \d+ \w+ – Sun \d+ \w+ \d{4}$/);
+		expect(await sessionsAt(week.html, "07:00–08:00")).toBe(7);
 		const zoneCookie = week.headers.getSetCookie().find((line) => line.startsWith("admin_tz="));
 		expect(zoneCookie).toMatch(/^admin_tz=Asia%2FTokyo;.*HttpOnly/);
 		const inUtc = await visit(`/admin?date=${day}&tz=UTC`, { cookie });
-		expect(sessionsAt(inUtc.html, "22:00–23:00")).toBe(7);
+		expect(await sessionsAt(inUtc.html, "22:00–23:00")).toBe(7);
 		const remembered = await visit(`/admin?date=${day}`, {
 			cookie: `${cookie}; admin_tz=Asia%2FTokyo`,
 		});
-		expect(sessionsAt(remembered.html, "07:00–08:00")).toBe(7);
+		expect(await sessionsAt(remembered.html, "07:00–08:00")).toBe(7);
 	});
 
 	it("shows a month grid with links to each day's week", async () => {
 		const month = await visit(`/admin/month?month=${day.slice(0, 7)}&tz=Asia/Tokyo`, { cookie });
 		expect(month.status).toBe(200);
-		expect(month.html).toContain(`href="/admin?date=${day}"`);
-		expect(sessionsAt(month.html, "07:00")).toBeGreaterThanOrEqual(14);
+		expect(await select(month.html, `a[href="/admin?date=${day}"]`)).not.toEqual([]);
+		expect(await sessionsAt(month.html, "07:00")).toBeGreaterThanOrEqual(14);
 	});
 });
 
@@ -317,8 +316,7 @@ describe("keys pages", () => {
 	it("creates a key shown once, then revokes it", async () => {
 		const created = await post("/admin/keys", { name: "Kiosk", scopes: ["read", "write"] });
 		expect(created.status).toBe(201);
-		const secret =
-			/<code class="key-once" id="new-key">([^<]+)<\/code>/.exec(created.html)?.[1] ?? "";
+		const secret = (await textOf(created.html, "#new-key")) ?? "";
 		expect(secret).toMatch(/^cal_/);
 		expect(created.headers.get("Cache-Control")).toBe("no-store");
 		expect((await api("GET", "/api/patterns", { token: secret })).status).toBe(200);
@@ -333,7 +331,7 @@ describe("keys pages", () => {
 	it("shows the API's validation messages on the key form", async () => {
 		const page = await post("/admin/keys", { name: "", scopes: [] });
 		expect(page.status).toBe(400);
-		expect(fieldError(page.html, "name")).toBe("Name may not be blank.");
+		expect(await fieldError(page.html, "name")).toBe("Name may not be blank.");
 		expect(page.html).toContain("Give at least one scope.");
 	});
 
@@ -342,7 +340,7 @@ describe("keys pages", () => {
 		const writer = await signIn(key.key);
 		const page = await visit("/admin/keys", { cookie: writer.cookie });
 		expect(page.status).toBe(403);
-		expect(csrfOf(page.html)).toBe(writer.csrf);
+		expect(await csrfOf(page.html)).toBe(writer.csrf);
 	});
 });
 
@@ -373,9 +371,13 @@ describe("change this and following (split)", () => {
 		const { pattern } = await createPattern({ title: "Yoga" });
 		const page = await visit(`/admin/patterns/${pattern.id}/split?from=${from}`, { cookie });
 		expect(page.status).toBe(200);
-		expect(page.html).toContain(`name="from" type="date" value="${from}"`);
-		expect(page.html).toContain('value="Yoga"');
-		expect(page.html).toContain(">Save this and following</button>");
+		expect(await select(page.html, 'input[name="from"]')).toMatchObject([
+			{ attributes: { type: "date", value: from } },
+		]);
+		expect(await attributeOf(page.html, 'input[name="title"]', "value")).toBe("Yoga");
+		expect((await select(page.html, "button")).map((button) => button.text)).toContain(
+			"Save this and following",
+		);
 	});
 
 	it("previews without writing, then saves: old series ends, new one starts on from", async () => {
@@ -415,14 +417,14 @@ describe("change this and following (split)", () => {
 			splitForm({ from: "2000-01-01" }),
 		);
 		expect(early.status).toBe(400);
-		expect(fieldError(early.html, "from")).toBeDefined();
+		expect(await fieldError(early.html, "from")).toBeDefined();
 		const ends = await post(
 			`/admin/patterns/${pattern.id}/split`,
 			splitForm({ end_date: todayPlus(10) }),
 		);
 		expect(ends.status).toBe(400);
-		expect(fieldError(ends.html, "end_date")).toBe(
-			"Must be after from (the new series&#39; start_date).",
+		expect(await fieldError(ends.html, "end_date")).toBe(
+			"Must be after from (the new series' start_date).",
 		);
 		expect((await api("GET", `/api/patterns/${pattern.id}`)).body.end_date).toBeNull();
 	});
