@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { attributeOf, csrfOf, fieldError, select, signIn, textOf, visit } from "./support/admin";
-import { api } from "./support/api";
+import { api, present } from "./support/api";
 import { todayPlus } from "./support/dates";
 import { createPattern } from "./support/fixtures";
 import { createKey } from "./support/keys";
@@ -115,10 +115,10 @@ describe("POST /admin/patterns/{id}", () => {
 			"GET",
 			`/api/occurrences?start=${todayPlus(1)}T00:00:00Z&end=${todayPlus(30)}T00:00:00Z`,
 		);
-		const choir = sessions.body.filter((s: any) => s.pattern_id === pattern.id);
+		const choir = sessions.body.filter((s) => s.pattern_id === pattern.id);
 		expect(choir.length).toBeGreaterThan(0);
 		expect(
-			choir.every((s: any) => s.title === "Choir rehearsal" && s.start_local.includes("T19:30:00")),
+			choir.every((s) => s.title === "Choir rehearsal" && s.start_local.includes("T19:30:00")),
 		).toBe(true);
 	});
 
@@ -208,19 +208,21 @@ describe("sessions pages", () => {
 				"GET",
 				`/api/occurrences?start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(60)}T00:00:00Z`,
 			)
-		).body.find((s: any) => s.pattern_id === pattern.id);
-		const [date, time] = first.start_local.split("T");
-		const unchanged = await post(`/admin/sessions/${first.id}`, {
+		).body.find((s) => s.pattern_id === pattern.id);
+		const [date = "", time = ""] = present(first).start_local.split("T");
+		const unchanged = await post(`/admin/sessions/${present(first).id}`, {
 			title: "Drawing",
 			description: "",
 			start_date: date,
-			start_time: time.slice(0, 5),
+			start_time: time?.slice(0, 5),
 			duration_minutes: "60",
 			version: "1",
 		});
-		expect(unchanged.location).toBe(`/admin/sessions/${first.id}?done=session-unchanged`);
-		expect((await api("GET", `/api/occurrences/${first.id}`)).body.is_exception).toBe(false);
-		const saved = await post(`/admin/sessions/${first.id}`, {
+		expect(unchanged.location).toBe(`/admin/sessions/${present(first).id}?done=session-unchanged`);
+		expect((await api("GET", `/api/occurrences/${present(first).id}`)).body.is_exception).toBe(
+			false,
+		);
+		const saved = await post(`/admin/sessions/${present(first).id}`, {
 			title: "Drawing (life model)",
 			description: "",
 			start_date: date,
@@ -228,8 +230,8 @@ describe("sessions pages", () => {
 			duration_minutes: "75",
 			version: "1",
 		});
-		expect(saved.location).toBe(`/admin/sessions/${first.id}?done=session-saved`);
-		const session = (await api("GET", `/api/occurrences/${first.id}`)).body;
+		expect(saved.location).toBe(`/admin/sessions/${present(first).id}?done=session-saved`);
+		const session = (await api("GET", `/api/occurrences/${present(first).id}`)).body;
 		expect(session).toMatchObject({
 			title: "Drawing (life model)",
 			duration_minutes: 75,
@@ -245,12 +247,12 @@ describe("sessions pages", () => {
 				"GET",
 				`/api/occurrences?start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(30)}T00:00:00Z`,
 			)
-		).body.find((s: any) => s.pattern_id === pattern.id);
-		expect((await post(`/admin/sessions/${session.id}/cancel`, {})).status).toBe(303);
-		const again = await post(`/admin/sessions/${session.id}/cancel`, {});
+		).body.find((s) => s.pattern_id === pattern.id);
+		expect((await post(`/admin/sessions/${present(session).id}/cancel`, {})).status).toBe(303);
+		const again = await post(`/admin/sessions/${present(session).id}/cancel`, {});
 		expect(again.status).toBe(409);
 		expect(again.html).toContain("it is already cancelled");
-		const completed = await post(`/admin/sessions/${session.id}/complete`, {});
+		const completed = await post(`/admin/sessions/${present(session).id}/complete`, {});
 		expect(completed.status).toBe(409);
 	});
 
@@ -322,7 +324,7 @@ describe("keys pages", () => {
 		expect((await api("GET", "/api/patterns", { token: secret })).status).toBe(200);
 		const list = await visit("/admin/keys", { cookie });
 		expect(list.html).not.toContain(secret);
-		const id = (await api("GET", "/api/keys")).body.find((key: any) => key.name === "Kiosk").id;
+		const id = (await api("GET", "/api/keys")).body.find((key) => key.name === "Kiosk")?.id;
 		const revoked = await post(`/admin/keys/${id}/revoke`, {});
 		expect(revoked.location).toBe("/admin/keys?done=key-revoked");
 		expect((await api("GET", "/api/patterns", { token: secret })).status).toBe(401);

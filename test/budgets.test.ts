@@ -10,9 +10,10 @@ import { Temporal } from "temporal-polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyUsage, meteredD1 } from "../src/db/client";
 import worker from "../src/index";
-import { api, d1Usage } from "./support/api";
+import { type ApiResponse, api, d1Usage } from "./support/api";
 import { todayPlus } from "./support/dates";
 import { createOneTime, createPattern } from "./support/fixtures";
+import type { Occurrence } from "./support/types";
 
 const ZONE = "Europe/Paris";
 
@@ -104,11 +105,11 @@ describe("GET /api/occurrences (range query)", () => {
 		const all = (await range(monthStart, monthEnd)).rows;
 		const seen: number[] = [];
 		for (let page = 0; page < 20 && path; page++) {
-			const response = await api("GET", path);
+			const response = await api<Occurrence[]>("GET", path);
 			const usage = d1Usage(response);
 			expect(usage.queries).toBe(1);
 			expect(usage.rowsRead).toBeLessThanOrEqual(response.body.length + 2);
-			seen.push(...response.body.map((row: any) => row.id));
+			seen.push(...response.body.map((row) => row.id));
 			const next = /<([^>]+)>; rel="next"/.exec(response.headers.get("Link") ?? "")?.[1];
 			const url = next ? new URL(next, "https://calendar.test") : undefined;
 			path = url ? `${url.pathname}${url.search}` : "";
@@ -201,7 +202,7 @@ describe("GET /api/patterns/{id}/occurrences (series query)", () => {
 describe("one resource: at most 2 round trips", () => {
 	it("reads, edits, completes and cancels a session in one query each", async () => {
 		const session = await createOneTime({ start_datetime: iso(monthStart + 3_600_000) });
-		const calls = [
+		const calls: ApiResponse[] = [
 			await api("GET", `/api/occurrences/${session.id}`),
 			await api("PATCH", `/api/occurrences/${session.id}`, { body: { title: "Open day" } }),
 			await api("POST", `/api/occurrences/${session.id}/complete`),

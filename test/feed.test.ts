@@ -173,7 +173,7 @@ describe("GET /api/calendar.ics", () => {
 
 		// The window holds what makes this hard: both sides of a DST change, a deleted series'
 		// history and its kept session, a re-timed series' old sessions, and a one-time session.
-		const titles = new Set(sessions.map((s: any) => s.title));
+		const titles = new Set(sessions.map((s) => s.title));
 		for (const title of [
 			"Old yoga",
 			"Old yoga, kept",
@@ -187,10 +187,10 @@ describe("GET /api/calendar.ics", () => {
 			expect(titles).toContain(title);
 		}
 		const swimOffsets = sessions
-			.filter((s: any) => s.pattern_id === seeded.weekly.id)
-			.map((s: any) => s.start_local.slice(19));
+			.filter((s) => s.pattern_id === seeded.weekly.id)
+			.map((s) => s.start_local.slice(19));
 		expect(new Set(swimOffsets)).toEqual(new Set(["-05:00", "-04:00"]));
-		expect(sessions.some((s: any) => s.status === "completed")).toBe(true);
+		expect(sessions.some((s) => s.status === "completed")).toBe(true);
 	});
 
 	it("costs one D1 round trip, however many patterns there are", async () => {

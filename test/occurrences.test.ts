@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, expectProblem } from "./support/api";
+import { api, expectProblem, present } from "./support/api";
 import { useClock } from "./support/dates";
 import {
 	CLASS_CLOCK,
@@ -129,7 +129,7 @@ describe("PATCH /api/occurrences/{id}", () => {
 
 	it("marks a pattern-born session as an exception and keeps its original slot", async () => {
 		const session = await patternBorn();
-		const response = await api("PATCH", `/api/occurrences/${session.id}`, {
+		const response = await api("PATCH", `/api/occurrences/${present(session).id}`, {
 			body: { start_datetime: "2026-02-18T17:00:00Z" },
 		});
 		expect(response.body).toMatchObject({
@@ -143,7 +143,7 @@ describe("PATCH /api/occurrences/{id}", () => {
 
 	it("marks a pattern-born session as an exception for a title edit too", async () => {
 		const session = await patternBorn();
-		const response = await api("PATCH", `/api/occurrences/${session.id}`, {
+		const response = await api("PATCH", `/api/occurrences/${present(session).id}`, {
 			body: { title: "Guest teacher" },
 		});
 		expect(response.body).toMatchObject({ title: "Guest teacher", is_exception: true });
@@ -164,7 +164,7 @@ describe("DELETE /api/occurrences/{id}", () => {
 
 	it("marks a cancelled pattern-born session as an exception", async () => {
 		const session = await patternBorn();
-		const response = await api("DELETE", `/api/occurrences/${session.id}`);
+		const response = await api("DELETE", `/api/occurrences/${present(session).id}`);
 		expect(response.body.occurrence).toMatchObject({ status: "cancelled", is_exception: true });
 	});
 });
@@ -172,10 +172,10 @@ describe("DELETE /api/occurrences/{id}", () => {
 describe("POST /api/occurrences/{id}/complete", () => {
 	it("completes a session without making it an exception", async () => {
 		const session = await patternBorn();
-		const response = await api("POST", `/api/occurrences/${session.id}/complete`);
+		const response = await api("POST", `/api/occurrences/${present(session).id}/complete`);
 		expect(response.status).toBe(200);
 		expect(response.body).toEqual({
-			message: `Occurrence ${session.id} completed.`,
+			message: `Occurrence ${present(session).id} completed.`,
 			occurrence: { ...session, status: "completed" },
 		});
 	});

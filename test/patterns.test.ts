@@ -155,8 +155,8 @@ describe("POST /api/patterns, concurrently", () => {
 		// From 2026-01-06 through 2026-03-15: nine Mondays (from Jan 12), ten Fridays (from Jan 9).
 		expect([monday.occurrences_created, friday.occurrences_created]).toEqual([9, 10]);
 		expect([mondays.length, fridays.length]).toEqual([9, 10]);
-		expect(mondays[0].start_datetime).toBe("2026-01-12T07:30:00Z");
-		expect(fridays[0].start_datetime).toBe("2026-01-09T07:30:00Z");
+		expect(mondays[0]?.start_datetime).toBe("2026-01-12T07:30:00Z");
+		expect(fridays[0]?.start_datetime).toBe("2026-01-09T07:30:00Z");
 	});
 });
 

@@ -68,7 +68,7 @@ describe("GET /api/occurrences?start=…&end=…", () => {
 			null,
 			pattern.id,
 		]);
-		expect(sessions[2].id).toBe(oneTime.id);
+		expect(sessions[2]?.id).toBe(oneTime.id);
 	});
 
 	it("returns an empty array for a window with nothing in it", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { api } from "./support/api";
+import { type ApiResponse, api, present, problemOf } from "./support/api";
 import { addDays, todayPlus, weekdayOnOrAfter } from "./support/dates";
 import { createOneTime, createPattern } from "./support/fixtures";
+import type { Occurrence } from "./support/types";
 
 const firstMonday = weekdayOnOrAfter(todayPlus(7), 0);
 const window = (from: string, days: number) =>
@@ -36,11 +37,11 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 		const all = await api("GET", `/api/occurrences?${WINDOW}`);
 		const series = await api("GET", `/api/patterns/${mondays.id}/occurrences?${WINDOW}`);
 		expect(series.status).toBe(200);
-		expect(series.body.map((o: any) => o.start_datetime)).toEqual(
+		expect(series.body.map((o) => o.start_datetime)).toEqual(
 			[0, 7, 14, 21, 28, 35, 42, 49].map((days) => `${addDays(firstMonday, days)}T09:00:00Z`),
 		);
-		expect(series.body).toEqual(all.body.filter((o: any) => o.pattern_id === mondays.id));
-		expect(series.body.every((o: any) => o.title === "Mondays")).toBe(true);
+		expect(series.body).toEqual(all.body.filter((o) => o.pattern_id === mondays.id));
+		expect(series.body.every((o) => o.title === "Mondays")).toBe(true);
 
 		// A session that started before the window but still runs in it overlaps it.
 		const wednesday = addDays(firstMonday, 2);
@@ -48,7 +49,7 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 			"GET",
 			`/api/patterns/${wednesdays.id}/occurrences?start=${wednesday}T09:30:00Z&end=${addDays(wednesday, 7)}T09:00:01Z`,
 		);
-		expect(overlap.body.map((o: any) => o.start_datetime)).toEqual([
+		expect(overlap.body.map((o) => o.start_datetime)).toEqual([
 			`${wednesday}T09:00:00Z`,
 			`${addDays(wednesday, 7)}T09:00:00Z`,
 		]);
@@ -69,7 +70,7 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 		const query = `start=${next}T04:00:00Z&end=${next}T05:00:00Z`;
 		const all = await api("GET", `/api/occurrences?${query}`);
 		const series = await api("GET", `/api/patterns/${pattern.id}/occurrences?${query}`);
-		expect(all.body.map((o: any) => o.start_datetime)).toEqual([`${firstMonday}T20:00:00Z`]);
+		expect(all.body.map((o) => o.start_datetime)).toEqual([`${firstMonday}T20:00:00Z`]);
 		expect(series.status).toBe(200);
 		expect(series.body).toEqual(all.body);
 	});
@@ -77,25 +78,25 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 	it("filters by status and pages with the same Link cursor as GET /api/occurrences", async () => {
 		const { mondays } = await seedTwoSeries();
 		const first = await api("GET", `/api/patterns/${mondays.id}/occurrences?${WINDOW}`);
-		await api("DELETE", `/api/occurrences/${first.body[1].id}`);
+		await api("DELETE", `/api/occurrences/${present(first.body[1]).id}`);
 
 		const scheduled = await api(
 			"GET",
 			`/api/patterns/${mondays.id}/occurrences?${WINDOW}&status=scheduled`,
 		);
 		expect(scheduled.body).toHaveLength(7);
-		expect(scheduled.body.map((o: any) => o.id)).not.toContain(first.body[1].id);
+		expect(scheduled.body.map((o) => o.id)).not.toContain(first.body[1]?.id);
 
 		const seen: number[] = [];
 		let next: string | null = `/api/patterns/${mondays.id}/occurrences?${WINDOW}&limit=3`;
 		while (next) {
-			const page: any = await api("GET", next);
+			const page: ApiResponse<Occurrence[]> = await api("GET", next);
 			expect(page.status).toBe(200);
-			seen.push(...page.body.map((o: any) => o.id));
+			seen.push(...page.body.map((o) => o.id));
 			const link = /<([^>]+)>; rel="next"/.exec(page.headers.get("Link") ?? "")?.[1];
 			next = link ? new URL(link).pathname + new URL(link).search : null;
 		}
-		expect(seen).toEqual(first.body.map((o: any) => o.id));
+		expect(seen).toEqual(first.body.map((o) => o.id));
 	});
 
 	it("answers 404 for an unknown, a non-numeric or a deleted pattern", async () => {
@@ -108,7 +109,7 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 		expect((await api("DELETE", `/api/patterns/${mondays.id}`)).status).toBe(200);
 		const deleted = await api("GET", `/api/patterns/${mondays.id}/occurrences?${WINDOW}`);
 		expect(deleted.status).toBe(404);
-		expect(deleted.body.detail).toBe(`Pattern ${mondays.id} does not exist.`);
+		expect(problemOf(deleted).detail).toBe(`Pattern ${mondays.id} does not exist.`);
 	});
 
 	it("answers 400 for a missing or inverted range", async () => {
@@ -118,7 +119,7 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 			`/api/patterns/${mondays.id}/occurrences?start=${firstMonday}T00:00:00Z`,
 		);
 		expect(missing.status).toBe(400);
-		expect(missing.body.errors.map((e: any) => e.path)).toContain("end");
+		expect(problemOf(missing).errors?.map((e) => e.path)).toContain("end");
 		const inverted = await api(
 			"GET",
 			`/api/patterns/${mondays.id}/occurrences?start=${addDays(firstMonday, 1)}T00:00:00Z&end=${firstMonday}T00:00:00Z`,

@@ -4,9 +4,10 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { api, ROOT_TOKEN } from "./support/api";
+import { api, present, ROOT_TOKEN } from "./support/api";
 import { addDays, todayPlus, weekdayOnOrAfter } from "./support/dates";
 import { createPattern } from "./support/fixtures";
+import type { Problem, Split, StoredOccurrence } from "./support/types";
 
 /** The whole database, as rows: what "nothing changed" is checked against. */
 async function snapshot() {
@@ -22,7 +23,8 @@ async function snapshot() {
  * split's first batch is its read (the pattern and its sessions in one round trip); it goes
  * straight to D1.
  */
-async function splitThrough(
+/** `T`: the body the call is expected to answer (a problem, when the split must fail). */
+async function splitThrough<T = Split>(
 	batch: (statements: D1PreparedStatement[]) => Promise<D1Result[]>,
 	id: number,
 	body: unknown,
@@ -55,7 +57,7 @@ async function splitThrough(
 	return {
 		status: response.status,
 		type: response.headers.get("Content-Type"),
-		body: await response.json<any>(),
+		body: await response.json<T>(),
 	};
 }
 
@@ -71,17 +73,17 @@ async function seedSeries() {
 	return { pattern, from: weekdayOnOrAfter(todayPlus(14), 1) };
 }
 
-async function sessionsOfPattern(id: number): Promise<any[]> {
+async function sessionsOfPattern(id: number) {
 	const { results } = await env.DB.prepare(
 		"SELECT * FROM occurrences WHERE pattern_id = ? ORDER BY start_at, id",
 	)
 		.bind(id)
-		.all();
+		.all<StoredOccurrence>();
 	return results;
 }
 
 /** What must hold after any split, whatever raced it: no slot has two sessions. */
-async function expectOneSessionPerSlot(oldId: number, newId: number | undefined) {
+async function expectOneSessionPerSlot(oldId: number, newId: number | null | undefined) {
 	const sessions = [
 		...(await sessionsOfPattern(oldId)),
 		...(newId ? await sessionsOfPattern(newId) : []),
@@ -136,7 +138,7 @@ describe("POST /api/patterns/{id}/split, atomicity", () => {
 	it("fails with 409, writing nothing, when the pattern is edited between its read and its write", async () => {
 		const { pattern, from } = await seedSeries();
 		const patternsBefore = (await snapshot()).patterns?.length;
-		const response = await splitThrough(
+		const response = await splitThrough<Problem>(
 			async (statements) => {
 				// The edit lands while the split is between its read and its batch.
 				const edit = await api("PATCH", `/api/patterns/${pattern.id}`, {
@@ -181,7 +183,9 @@ describe("POST /api/patterns/{id}/split, atomicity", () => {
 	it("keeps a session edited meanwhile on the old series, and its slot free of a new session", async () => {
 		const { pattern, from } = await seedSeries();
 		const sessions = await sessionsOfPattern(pattern.id);
-		const target = sessions.find((s) => s.start_at >= Date.parse(`${addDays(from, 7)}T00:00:00Z`));
+		const target = present(
+			sessions.find((s) => s.start_at >= Date.parse(`${addDays(from, 7)}T00:00:00Z`)),
+		);
 		const response = await splitThrough(
 			async (statements) => {
 				await api("PATCH", `/api/occurrences/${target.id}`, { body: { description: "Kiln day" } });
@@ -191,13 +195,13 @@ describe("POST /api/patterns/{id}/split, atomicity", () => {
 			{ from, changes: { title: "Ceramics II" } },
 		);
 		expect(response.status).toBe(201);
-		const newId = response.body.new_pattern.id;
-		expect(response.body.sessions.kept.map((s: any) => s.id)).toEqual([target.id]);
+		const newId = present(response.body.new_pattern.id);
+		expect(response.body.sessions.kept.map((s) => s.id)).toEqual([target.id]);
 		// The edited session was not removed, and the new series gave up its slot.
 		expect(response.body.moved).toBe(response.body.created);
 		const newSlots = (await sessionsOfPattern(newId)).map((s) => s.original_start_at);
 		expect(newSlots).not.toContain(target.original_start_at);
-		expect(response.body.sessions.created.map((s: any) => s.id).sort()).toEqual(
+		expect(response.body.sessions.created.map((s) => s.id).sort()).toEqual(
 			(await sessionsOfPattern(newId)).map((s) => s.id).sort(),
 		);
 		await expectOneSessionPerSlot(pattern.id, newId);

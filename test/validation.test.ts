@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, expectFieldErrors } from "./support/api";
+import { api, expectFieldErrors, problemOf } from "./support/api";
 import { useClock } from "./support/dates";
 import { createOneTime, createPattern, tableCounts, validPattern } from "./support/fixtures";
 
@@ -73,7 +73,7 @@ describe("POST /api/patterns validation", () => {
 			},
 			{ path: "duration_minutes", message: "Duration is at least 1 minute." },
 		]);
-		expect(response.body.detail).toBe(
+		expect(problemOf(response).detail).toBe(
 			"weekday: Weekday is 0 (Monday) to 6 (Sunday). timezone: Unknown time zone; use an IANA name such as Europe/Paris. duration_minutes: Duration is at least 1 minute.",
 		);
 	});

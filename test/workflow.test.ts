@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, expectProblem } from "./support/api";
+import { api, expectProblem, present } from "./support/api";
 import { runCron } from "./support/cron";
 import { useClock } from "./support/dates";
 import { listRange, sessionsOfPattern } from "./support/fixtures";
@@ -39,11 +39,11 @@ describe("a studio's yoga class, end to end", () => {
 		]);
 
 		// The teacher completes last week's class, reschedules one and cancels another.
-		await api("POST", `/api/occurrences/${feb10.id}/complete`);
-		await api("PATCH", `/api/occurrences/${feb17.id}`, {
+		await api("POST", `/api/occurrences/${present(feb10).id}/complete`);
+		await api("PATCH", `/api/occurrences/${present(feb17).id}`, {
 			body: { start_datetime: "2026-02-18T18:00:00+01:00", title: "Evening yoga" },
 		});
-		await api("DELETE", `/api/occurrences/${feb24.id}`);
+		await api("DELETE", `/api/occurrences/${present(feb24).id}`);
 		const openHouse = await api("POST", "/api/occurrences", {
 			body: {
 				title: "Open house",
@@ -72,7 +72,7 @@ describe("a studio's yoga class, end to end", () => {
 		expect(report).toMatchObject({ patterns_scanned: 1, occurrences_created: 5 });
 		const sessions = await sessionsOfPattern(patternId);
 		expect(sessions).toHaveLength(20);
-		expect(sessions.at(-1).start_datetime).toBe("2026-05-19T06:00:00Z");
+		expect(sessions.at(-1)?.start_datetime).toBe("2026-05-19T06:00:00Z");
 
 		// The class ends: the pattern goes, its history and hand-handled sessions stay.
 		vi.setSystemTime(new Date("2026-03-01T12:00:00Z"));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, serverTimingShape } from "../support/api";
+import { api, expectProblem, present, serverTimingShape } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { createOneTime, createPattern, futureStarts } from "../support/fixtures";
+import type { Occurrence, OccurrenceAction, Pattern } from "../support/types";
 
 const etagShape = /^"[po]\d+\.\d+"$/;
 
@@ -58,10 +59,12 @@ describe("ETag on occurrences", () => {
 			"GET",
 			`/api/occurrences?start=${todayPlus(1)}T00:00:00Z&end=${todayPlus(40)}T00:00:00Z`,
 		);
-		const session = list.body.find((row: any) => row.pattern_id === pattern.id);
-		const before = (await api("GET", `/api/occurrences/${session.id}`)).headers.get("ETag");
+		const session = list.body.find((row) => row.pattern_id === pattern.id);
+		const before = (await api("GET", `/api/occurrences/${present(session).id}`)).headers.get(
+			"ETag",
+		);
 		await api("PATCH", `/api/patterns/${pattern.id}`, { body: { title: "New title" } });
-		const after = await api("GET", `/api/occurrences/${session.id}`);
+		const after = await api("GET", `/api/occurrences/${present(session).id}`);
 		expect(after.body.title).toBe("New title");
 		expect(after.headers.get("ETag")).not.toBe(before);
 	});
@@ -123,7 +126,7 @@ describe("If-None-Match on GET", () => {
 			headers: { "If-None-Match": etag },
 		});
 		expect(changed.status).toBe(200);
-		expect(changed.body.map((row: any) => row.title)).toEqual(["Changed"]);
+		expect(changed.body.map((row) => row.title)).toEqual(["Changed"]);
 		expect(changed.headers.get("ETag")).not.toBe(etag);
 	});
 });
@@ -208,11 +211,11 @@ describe("If-Match on writes", () => {
 });
 
 /** Sends the writes at once, all with the resource's current ETag; returns the one winner. */
-async function race(path: string, writes: { method: string; body?: unknown }[]) {
+async function race<T>(path: string, writes: { method: string; body?: unknown }[]) {
 	const etag = (await api("GET", path)).headers.get("ETag") ?? "";
 	const responses = await Promise.all(
 		writes.map(({ method, body }) =>
-			api(method, method === "POST" ? `${path}/complete` : path, {
+			api<T>(method, method === "POST" ? `${path}/complete` : path, {
 				body,
 				headers: { "If-Match": etag },
 			}),
@@ -226,7 +229,7 @@ async function race(path: string, writes: { method: string; body?: unknown }[]) 
 describe("racing writes with the same If-Match", () => {
 	it("lets exactly one of two occurrence PATCHes win", async () => {
 		const session = await createOneTime({ start_datetime: "2031-07-01T10:00:00Z" });
-		const winner = await race(`/api/occurrences/${session.id}`, [
+		const winner = await race<Occurrence>(`/api/occurrences/${session.id}`, [
 			{ method: "PATCH", body: { title: "Alice" } },
 			{ method: "PATCH", body: { title: "Bob" } },
 		]);
@@ -241,7 +244,7 @@ describe("racing writes with the same If-Match", () => {
 			time: "07:30",
 			start_date: todayPlus(1),
 		});
-		const winner = await race(`/api/patterns/${pattern.id}`, [
+		const winner = await race<Pattern>(`/api/patterns/${pattern.id}`, [
 			{ method: "PATCH", body: { time: "09:00" } },
 			{ method: "PATCH", body: { time: "18:00" } },
 		]);
@@ -255,7 +258,7 @@ describe("racing writes with the same If-Match", () => {
 
 	it("lets exactly one of a cancel and a complete win", async () => {
 		const session = await createOneTime({ start_datetime: "2031-07-02T10:00:00Z" });
-		const winner = await race(`/api/occurrences/${session.id}`, [
+		const winner = await race<OccurrenceAction>(`/api/occurrences/${session.id}`, [
 			{ method: "DELETE" },
 			{ method: "POST" },
 		]);

@@ -182,7 +182,7 @@ describe("Idempotency-Key on POST", () => {
 		const { results } = await env.DB.prepare("SELECT * FROM idempotency_keys").all();
 		expect(JSON.stringify(results)).not.toContain(first.body.key.slice(4));
 		const keys = await api("GET", "/api/keys");
-		expect(keys.body.filter((key: any) => key.name === "Replayable")).toHaveLength(1);
+		expect(keys.body.filter((key) => key.name === "Replayable")).toHaveLength(1);
 	});
 
 	it("returns 400 for a key that is not 1–255 visible ASCII characters", async () => {

@@ -54,7 +54,7 @@ describe("GET /api/keys", () => {
 		const created = await createKey(["read"], "Listed");
 		const response = await api("GET", "/api/keys");
 		expect(response.status).toBe(200);
-		const listed = response.body.find((key: any) => key.id === created.id);
+		const listed = response.body.find((key) => key.id === created.id);
 		expect(listed).toEqual({
 			id: created.id,
 			name: "Listed",
@@ -79,7 +79,7 @@ describe("DELETE /api/keys/{id}", () => {
 			'Bearer realm="calendar", error="invalid_token"',
 		);
 		const list = await api("GET", "/api/keys");
-		expect(list.body.map((listed: any) => listed.id)).not.toContain(id);
+		expect(list.body.map((listed) => listed.id)).not.toContain(id);
 	});
 
 	it("answers 404 for an unknown or already revoked key", async () => {
@@ -101,8 +101,7 @@ describe("scopes on /api", () => {
 			token: key,
 			body: { title: "Not allowed" },
 		});
-		expectProblem(write, 403, "forbidden");
-		expect(write.body.detail).toBe('This key lacks the "write" scope.');
+		expect(expectProblem(write, 403, "forbidden").detail).toBe('This key lacks the "write" scope.');
 		expect((await api("GET", `/api/occurrences/${session.id}`)).body.title).toBe("Open house");
 	});
 

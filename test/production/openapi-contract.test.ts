@@ -1,9 +1,10 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api } from "../support/api";
+import { api, present, problemOf } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { createPattern, validPattern } from "../support/fixtures";
+import type { BodyOf } from "../support/types";
 
 type Json = Record<string, any>;
 
@@ -42,13 +43,21 @@ function conformance() {
 }
 
 /** Calls `template` with `{id}` filled in and checks its answer against the document. */
-async function call(
-	method: string,
-	template: string,
+/** A documented path template with its {id} filled in, as `BodyOf` reads paths. */
+type Filled<T extends string> = T extends `${infer Head}{id}${infer Tail}`
+	? `${Head}${number}${Tail}`
+	: T;
+
+async function call<M extends string, T extends string>(
+	method: M,
+	template: T,
 	options: { id?: number | string; query?: string; body?: unknown; token?: string | null } = {},
 ) {
 	const path = template.replace("{id}", String(options.id)) + (options.query ?? "");
-	const response = await api(method, path, { body: options.body, token: options.token });
+	const response = await api<BodyOf<M, Filled<T>>>(method, path, {
+		body: options.body,
+		token: options.token,
+	});
 	conformance()(method.toLowerCase(), template, response.status, response.body);
 	return response;
 }
@@ -111,7 +120,7 @@ describe("the OpenAPI document, for generated clients", () => {
 		for (const id of ["abc", "0", "-1", "1.5", "1e3", "0x10", "9999999999999999"]) {
 			const response = await call("GET", "/api/patterns/{id}", { id });
 			expect(response.status, id).toBe(404);
-			expect(response.body.detail).toBe(`Pattern ${id} does not exist.`);
+			expect(problemOf(response).detail).toBe(`Pattern ${id} does not exist.`);
 		}
 		const leadingZeros = await createPattern({ generate_occurrences: false });
 		const padded = `000${leadingZeros.pattern.id}`;
@@ -152,9 +161,12 @@ describe("the OpenAPI document, for generated clients", () => {
 		const window = `?start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(40)}T00:00:00Z`;
 		const series = await call("GET", "/api/patterns/{id}/occurrences", { id, query: window });
 		const [first, second] = series.body;
-		await call("GET", "/api/occurrences/{id}", { id: first.id });
-		await call("PATCH", "/api/occurrences/{id}", { id: first.id, body: { title: "Moved" } });
-		await call("POST", "/api/occurrences/{id}/complete", { id: second.id });
+		await call("GET", "/api/occurrences/{id}", { id: present(first).id });
+		await call("PATCH", "/api/occurrences/{id}", {
+			id: present(first).id,
+			body: { title: "Moved" },
+		});
+		await call("POST", "/api/occurrences/{id}/complete", { id: present(second).id });
 		const oneTime = await call("POST", "/api/occurrences", {
 			body: { title: "Open day", start_datetime: `${todayPlus(5)}T10:00:00Z` },
 		});

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api, BASE, expectProblem } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { createOneTime, createPattern } from "../support/fixtures";
+import type { Pattern } from "../support/types";
 
 /** The URL of a Link header's rel="next", as a path the test helper can call. */
 function nextLink(header: string | null): string | undefined {
@@ -19,7 +20,7 @@ async function walk(first: string, between: (page: number) => Promise<void> = as
 	let path: string | undefined = first;
 	let pages = 0;
 	while (path) {
-		const response = await api("GET", path);
+		const response = await api<{ id: number }[]>("GET", path);
 		expect(response.status, JSON.stringify(response.body)).toBe(200);
 		expect(Array.isArray(response.body)).toBe(true);
 		ids.push(...response.body.map((row: { id: number }) => row.id));
@@ -60,8 +61,8 @@ describe("GET /api/patterns pagination", () => {
 		expect(first.body).toHaveLength(2);
 		const next = nextLink(first.headers.get("Link"));
 		expect(next).toMatch(/^\/api\/patterns\?limit=2&search=filtered&cursor=[\w-]+$/);
-		const last = await api("GET", next ?? "");
-		expect(last.body.map((row: any) => row.title)).toEqual(["filtered"]);
+		const last = await api<Pattern[]>("GET", next ?? "");
+		expect(last.body.map((row) => row.title)).toEqual(["filtered"]);
 		expect(last.headers.get("Link")).toBeNull();
 	});
 
@@ -101,11 +102,11 @@ describe("GET /api/occurrences pagination", () => {
 			inserted.push(early.id, late.id);
 		});
 
-		const original = before.body.map((row: any) => row.id);
+		const original = before.body.map((row) => row.id);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.filter((id) => original.includes(id))).toEqual(original);
 		const after = await api("GET", `/api/occurrences?${range}`);
-		const order = after.body.map((row: any) => row.id);
+		const order = after.body.map((row) => row.id);
 		expect(ids).toEqual(order.filter((id: number) => ids.includes(id)));
 		const lateOnes = inserted.filter((_, index) => index % 2 === 1);
 		expect(ids).toEqual(expect.arrayContaining(lateOnes));
@@ -115,12 +116,12 @@ describe("GET /api/occurrences pagination", () => {
 		const { pattern } = await createPattern({ weekdays: [0, 2, 4], weekday: undefined });
 		const window = `start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(35)}T00:00:00Z&status=scheduled`;
 		const everything = await api("GET", `/api/occurrences?${window}`);
-		expect(everything.body.filter((row: any) => row.pattern_id === pattern.id).length).toBe(
+		expect(everything.body.filter((row) => row.pattern_id === pattern.id).length).toBe(
 			everything.body.length,
 		);
 		expect(everything.body.length).toBeGreaterThan(10);
 		const { ids, pages } = await walk(`/api/occurrences?${window}&limit=4`);
-		expect(ids).toEqual(everything.body.map((row: any) => row.id));
+		expect(ids).toEqual(everything.body.map((row) => row.id));
 		expect(pages).toBe(Math.ceil(everything.body.length / 4));
 	});
 
@@ -142,7 +143,7 @@ describe("GET /api/keys pagination", () => {
 		}
 		const { ids } = await walk("/api/keys?limit=2");
 		const all = await api("GET", "/api/keys");
-		expect(ids).toEqual(all.body.map((key: any) => key.id));
+		expect(ids).toEqual(all.body.map((key) => key.id));
 		expect(ids.length).toBeGreaterThanOrEqual(3);
 	});
 });

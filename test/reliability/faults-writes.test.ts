@@ -5,24 +5,28 @@
 // leaves the calendar consistent.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { api, ROOT_TOKEN } from "../support/api";
+import { api, present, ROOT_TOKEN } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { type FaultPlan, fetchWithFaults } from "../support/faulty-d1";
 import { createOneTime, createPattern } from "../support/fixtures";
 import { calendarViolations } from "../support/invariants";
+import type { StoredOccurrence } from "../support/types";
 
 // Each test here makes dozens of faulty requests per path. With every suite running at once
 // on 2 cores, that can take longer than vitest's 5 s default.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-interface Scenario {
+interface Scenario<S = unknown> {
 	/** The request, made anew for each attempt. */
 	request: () => Request;
 	/** The rows the request may change, as plain values. */
-	state: () => Promise<unknown>;
+	state: () => Promise<S>;
 	/** Throws unless `state` shows the request fully applied. */
-	expectApplied: (state: any) => void;
+	expectApplied(state: S): void;
 }
+
+/** A scenario, its `expectApplied` typed by what its `state` reads. */
+const scenario = <S>(definition: Scenario<S>): Scenario => definition;
 
 interface WritePath {
 	name: string;
@@ -50,21 +54,29 @@ function request(
 		});
 }
 
-async function all(query: string, ...values: unknown[]) {
+type Row = Record<string, number | string | null>;
+
+async function all<T = Row>(query: string, ...values: unknown[]) {
 	return (
 		await env.DB.prepare(query)
 			.bind(...values)
-			.all()
+			.all<T>()
 	).results;
 }
 
 const patternState = (id: number) => async () => ({
-	pattern: (await all("SELECT * FROM patterns WHERE id = ?", id))[0],
-	sessions: await all("SELECT * FROM occurrences WHERE pattern_id = ? ORDER BY id", id),
+	pattern: present((await all("SELECT * FROM patterns WHERE id = ?", id))[0], `pattern ${id}`),
+	sessions: await all<StoredOccurrence>(
+		"SELECT * FROM occurrences WHERE pattern_id = ? ORDER BY id",
+		id,
+	),
 });
 
 const occurrenceState = (id: number) => async () =>
-	(await all("SELECT * FROM occurrences WHERE id = ?", id))[0];
+	present(
+		(await all<StoredOccurrence>("SELECT * FROM occurrences WHERE id = ?", id))[0],
+		`session ${id}`,
+	);
 
 const futurePattern = (tag: string, overrides: Record<string, unknown> = {}) =>
 	createPattern({ title: tag, start_date: todayPlus(1), months_ahead: 1, ...overrides });
@@ -73,60 +85,62 @@ const writePaths: WritePath[] = [
 	{
 		name: "POST /api/patterns",
 		okStatus: 201,
-		seed: async (tag) => ({
-			request: request("POST", "/api/patterns", {
-				title: tag,
-				weekdays: [0, 3],
-				time: "18:00",
-				timezone: "America/New_York",
-				start_date: todayPlus(1),
-				months_ahead: 1,
+		seed: async (tag) =>
+			scenario({
+				request: request("POST", "/api/patterns", {
+					title: tag,
+					weekdays: [0, 3],
+					time: "18:00",
+					timezone: "America/New_York",
+					start_date: todayPlus(1),
+					months_ahead: 1,
+				}),
+				state: async () => ({
+					patterns: await all("SELECT id, version FROM patterns WHERE title = ?", tag),
+					sessions: await all("SELECT count(*) AS n FROM occurrences WHERE title = ?", tag),
+				}),
+				expectApplied: (state) => {
+					expect(state.patterns).toHaveLength(1);
+					expect(state.sessions[0]?.n).toBeGreaterThanOrEqual(8);
+				},
 			}),
-			state: async () => ({
-				patterns: await all("SELECT id, version FROM patterns WHERE title = ?", tag),
-				sessions: await all("SELECT count(*) AS n FROM occurrences WHERE title = ?", tag),
-			}),
-			expectApplied: (state) => {
-				expect(state.patterns).toHaveLength(1);
-				expect(state.sessions[0].n).toBeGreaterThanOrEqual(8);
-			},
-		}),
 	},
 	{
 		name: "POST /api/patterns with an Idempotency-Key",
 		okStatus: 201,
-		seed: async (tag) => ({
-			request: request(
-				"POST",
-				"/api/patterns",
-				{ title: tag, weekday: 2, time: "09:00", start_date: todayPlus(1), months_ahead: 1 },
-				{ "Idempotency-Key": `key-${tag.replaceAll(" ", "-")}` },
-			),
-			state: async () => ({
-				patterns: await all("SELECT id FROM patterns WHERE title = ?", tag),
-				sessions: await all("SELECT count(*) AS n FROM occurrences WHERE title = ?", tag),
+		seed: async (tag) =>
+			scenario({
+				request: request(
+					"POST",
+					"/api/patterns",
+					{ title: tag, weekday: 2, time: "09:00", start_date: todayPlus(1), months_ahead: 1 },
+					{ "Idempotency-Key": `key-${tag.replaceAll(" ", "-")}` },
+				),
+				state: async () => ({
+					patterns: await all("SELECT id FROM patterns WHERE title = ?", tag),
+					sessions: await all("SELECT count(*) AS n FROM occurrences WHERE title = ?", tag),
+				}),
+				expectApplied: (state) => {
+					expect(state.patterns).toHaveLength(1);
+					expect(state.sessions[0]?.n).toBeGreaterThanOrEqual(4);
+				},
 			}),
-			expectApplied: (state) => {
-				expect(state.patterns).toHaveLength(1);
-				expect(state.sessions[0].n).toBeGreaterThanOrEqual(4);
-			},
-		}),
 	},
 	{
 		name: "PATCH /api/patterns/{id} (title: sessions follow in place)",
 		okStatus: 200,
 		seed: async (tag) => {
 			const { pattern } = await futurePattern(tag);
-			return {
+			return scenario({
 				request: request("PATCH", `/api/patterns/${pattern.id}`, { title: `${tag} renamed` }),
 				state: patternState(pattern.id),
 				expectApplied: (state) => {
 					expect(state.pattern).toMatchObject({ title: `${tag} renamed`, version: 2 });
-					expect(state.sessions.map((s: any) => s.title)).toEqual(
+					expect(state.sessions.map((s) => s.title)).toEqual(
 						state.sessions.map(() => `${tag} renamed`),
 					);
 				},
-			};
+			});
 		},
 	},
 	{
@@ -134,7 +148,7 @@ const writePaths: WritePath[] = [
 		okStatus: 200,
 		seed: async (tag) => {
 			const { pattern } = await futurePattern(tag);
-			return {
+			return scenario({
 				request: request("PATCH", `/api/patterns/${pattern.id}`, {
 					time: "19:15",
 					weekdays: [4, 5],
@@ -144,7 +158,7 @@ const writePaths: WritePath[] = [
 					expect(state.pattern).toMatchObject({ time: "19:15:00", version: 2 });
 					expect(state.sessions.length).toBeGreaterThanOrEqual(8);
 				},
-			};
+			});
 		},
 	},
 	{
@@ -152,14 +166,14 @@ const writePaths: WritePath[] = [
 		okStatus: 200,
 		seed: async (tag) => {
 			const { pattern } = await futurePattern(tag);
-			return {
+			return scenario({
 				request: request("DELETE", `/api/patterns/${pattern.id}`),
 				state: patternState(pattern.id),
 				expectApplied: (state) => {
 					expect(state.pattern.deleted_at).not.toBeNull();
 					expect(state.sessions).toEqual([]);
 				},
-			};
+			});
 		},
 	},
 	{
@@ -167,29 +181,30 @@ const writePaths: WritePath[] = [
 		okStatus: 200,
 		seed: async (tag) => {
 			const { pattern } = await futurePattern(tag);
-			return {
+			return scenario({
 				request: request("DELETE", `/api/patterns/${pattern.id}?delete_future=false`),
 				state: patternState(pattern.id),
 				expectApplied: (state) => {
 					expect(state.pattern).toMatchObject({ is_active: 0, deleted_at: null, version: 2 });
 					expect(state.sessions.length).toBeGreaterThan(0);
 				},
-			};
+			});
 		},
 	},
 	{
 		name: "POST /api/occurrences",
 		okStatus: 201,
-		seed: async (tag) => ({
-			request: request("POST", "/api/occurrences", {
-				title: tag,
-				start_datetime: "2031-05-05T10:00:00+02:00",
+		seed: async (tag) =>
+			scenario({
+				request: request("POST", "/api/occurrences", {
+					title: tag,
+					start_datetime: "2031-05-05T10:00:00+02:00",
+				}),
+				state: () => all("SELECT start_at FROM occurrences WHERE title = ?", tag),
+				expectApplied: (state) => {
+					expect(state).toEqual([{ start_at: Date.UTC(2031, 4, 5, 8) }]);
+				},
 			}),
-			state: () => all("SELECT start_at FROM occurrences WHERE title = ?", tag),
-			expectApplied: (state) => {
-				expect(state).toEqual([{ start_at: Date.UTC(2031, 4, 5, 8) }]);
-			},
-		}),
 	},
 	{
 		name: "PATCH /api/occurrences/{id} of a pattern session",
@@ -198,7 +213,7 @@ const writePaths: WritePath[] = [
 			const { pattern } = await futurePattern(tag);
 			const [first] = await all("SELECT id FROM occurrences WHERE pattern_id = ?", pattern.id);
 			const id = (first as { id: number }).id;
-			return {
+			return scenario({
 				request: request(
 					"PATCH",
 					`/api/occurrences/${id}`,
@@ -215,7 +230,7 @@ const writePaths: WritePath[] = [
 					});
 					expect(state.end_at - state.start_at).toBe(30 * 60_000);
 				},
-			};
+			});
 		},
 	},
 	{
@@ -223,11 +238,11 @@ const writePaths: WritePath[] = [
 		okStatus: 200,
 		seed: async (tag) => {
 			const session = await createOneTime({ title: tag });
-			return {
+			return scenario({
 				request: request("DELETE", `/api/occurrences/${session.id}`),
 				state: occurrenceState(session.id),
 				expectApplied: (state) => expect(state).toMatchObject({ status: "cancelled", version: 2 }),
-			};
+			});
 		},
 	},
 	{
@@ -235,21 +250,22 @@ const writePaths: WritePath[] = [
 		okStatus: 200,
 		seed: async (tag) => {
 			const session = await createOneTime({ title: tag });
-			return {
+			return scenario({
 				request: request("POST", `/api/occurrences/${session.id}/complete`),
 				state: occurrenceState(session.id),
 				expectApplied: (state) => expect(state).toMatchObject({ status: "completed", version: 2 }),
-			};
+			});
 		},
 	},
 	{
 		name: "POST /api/keys",
 		okStatus: 201,
-		seed: async (tag) => ({
-			request: request("POST", "/api/keys", { name: tag, scopes: ["read"] }),
-			state: () => all("SELECT scopes FROM api_keys WHERE name = ?", tag),
-			expectApplied: (state) => expect(state).toEqual([{ scopes: '["read"]' }]),
-		}),
+		seed: async (tag) =>
+			scenario({
+				request: request("POST", "/api/keys", { name: tag, scopes: ["read"] }),
+				state: () => all("SELECT scopes FROM api_keys WHERE name = ?", tag),
+				expectApplied: (state) => expect(state).toEqual([{ scopes: '["read"]' }]),
+			}),
 	},
 	{
 		name: "DELETE /api/keys/{id}",
@@ -257,11 +273,12 @@ const writePaths: WritePath[] = [
 		seed: async (tag) => {
 			const created = await api("POST", "/api/keys", { body: { name: tag, scopes: ["read"] } });
 			const id = created.body.id as number;
-			return {
+			return scenario({
 				request: request("DELETE", `/api/keys/${id}`),
-				state: async () => (await all("SELECT revoked_at FROM api_keys WHERE id = ?", id))[0],
+				state: async () =>
+					present((await all("SELECT revoked_at FROM api_keys WHERE id = ?", id))[0], `key ${id}`),
 				expectApplied: (state) => expect(state.revoked_at).not.toBeNull(),
-			};
+			});
 		},
 	},
 	{
@@ -270,7 +287,7 @@ const writePaths: WritePath[] = [
 		seed: async (tag) => {
 			const { pattern } = await futurePattern(tag, { months_ahead: 2 });
 			const from = todayPlus(15);
-			return {
+			return scenario({
 				request: request("POST", `/api/patterns/${pattern.id}/split`, {
 					from,
 					changes: { time: "19:00", title: `${tag} evenings` },
@@ -283,9 +300,9 @@ const writePaths: WritePath[] = [
 					expect(state.pattern).toMatchObject({ end_date: todayPlus(14), version: 2 });
 					expect(state.successor).toHaveLength(1);
 					const cut = Date.parse(from) - 86_400_000;
-					expect(state.sessions.filter((s: any) => s.start_at >= cut + 86_400_000)).toEqual([]);
+					expect(state.sessions.filter((s) => s.start_at >= cut + 86_400_000)).toEqual([]);
 				},
-			};
+			});
 		},
 	},
 ];

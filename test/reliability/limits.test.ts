@@ -2,14 +2,17 @@
 // body) naming the field in errors[].path with a message that states the limit.
 import { describe, expect, it } from "vitest";
 import { limits } from "../../src/lib/fields";
-import { type ApiResponse, api } from "../support/api";
+import { type ApiResponse, api, problemOf } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { createPattern, validPattern } from "../support/fixtures";
 
 function expectRejected(response: ApiResponse, status: number, path: string, message: RegExp) {
 	expect(response.status, JSON.stringify(response.body)).toBe(status);
 	expect(response.headers.get("Content-Type")).toBe("application/problem+json");
-	expect(response.body.errors).toContainEqual({ path, message: expect.stringMatching(message) });
+	expect(problemOf(response).errors).toContainEqual({
+		path,
+		message: expect.stringMatching(message),
+	});
 }
 
 const newPattern = (overrides: Record<string, unknown>) =>

@@ -4,27 +4,34 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ProblemCode } from "../../src/http/problem";
 import worker from "../../src/index";
+import type { BodyOf, Problem } from "./types";
+
+export type { Problem };
 
 export const ROOT_TOKEN = "test-root-token";
 export const BASE = "https://calendar.test";
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = unknown> {
 	status: number;
 	headers: Headers;
 	body: T;
 }
 
-/** Calls the Worker's real fetch entry point; JSON bodies in and out, the root token by default. */
-export async function api<T = any>(
-	method: string,
-	path: string,
+/**
+ * Calls the Worker's real fetch entry point; JSON bodies in and out, the root token by default.
+ * The body is typed as the route documents its success (`BodyOf`); give `T` for anything else
+ * (a problem: read it through `expectProblem`).
+ */
+export async function api<T = never, M extends string = string, P extends string = string>(
+	method: M,
+	path: P,
 	options: {
 		body?: unknown;
 		headers?: Record<string, string>;
 		token?: string | null;
 		raw?: string;
 	} = {},
-): Promise<ApiResponse<T>> {
+): Promise<ApiResponse<[T] extends [never] ? BodyOf<M, P> : T>> {
 	const headers: Record<string, string> = { ...options.headers };
 	const token = options.token === undefined ? ROOT_TOKEN : options.token;
 	if (token !== null) headers.Authorization ??= `Bearer ${token}`;
@@ -59,6 +66,12 @@ export async function fetchWithVars(
 	return response;
 }
 
+/** `value`, which the test needs to be there: a missing one fails here, by name. */
+export function present<T>(value: T | null | undefined, what = "value"): T {
+	if (value === null || value === undefined) throw new Error(`expected ${what}, got ${value}`);
+	return value;
+}
+
 /** D1 usage of a response, from its Server-Timing header. */
 export function d1Usage(response: ApiResponse) {
 	const header = response.headers.get("Server-Timing") ?? "";
@@ -74,15 +87,6 @@ export function d1Usage(response: ApiResponse) {
 /** The exact Server-Timing form the API promises, with its numbers. */
 export const serverTimingShape =
 	/^d1;dur=(\d+(?:\.\d+)?);desc="queries=(\d+) rows_read=(\d+) rows_written=(\d+)"$/;
-
-export interface Problem {
-	type: string;
-	title: string;
-	status: number;
-	detail: string;
-	instance: string;
-	errors?: { path: string; message: string }[];
-}
 
 /**
  * Asserts an RFC 9457 problem with `status` (and, when given, exactly this problem `type`);
@@ -102,6 +106,12 @@ export function expectProblem(response: ApiResponse, status: number, type?: Prob
 		instance: expect.stringMatching(/^\//),
 	});
 	return body as Problem;
+}
+
+/** The problem+json body of a response (asserting it is one), for tests that read its fields. */
+export function problemOf(response: ApiResponse): Problem {
+	expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+	return response.body as Problem;
 }
 
 /** Asserts a 400 validation problem that names exactly these fields. */

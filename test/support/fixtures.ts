@@ -1,8 +1,9 @@
 // Data the tests create through the API (or read back from D1), named for what it is.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { api } from "./api";
+import { api, present } from "./api";
 import { todayPlus } from "./dates";
+import type { StoredOccurrence } from "./types";
 
 export const validPattern = (overrides: Record<string, unknown> = {}) => ({
 	title: "Morning yoga",
@@ -18,7 +19,7 @@ export async function createPattern(overrides: Record<string, unknown> = {}) {
 	const response = await api("POST", "/api/patterns", { body: validPattern(overrides) });
 	if (response.status !== 201)
 		throw new Error(`createPattern: ${response.status} ${JSON.stringify(response.body)}`);
-	return response.body as { pattern: any; occurrences_created: number };
+	return response.body;
 }
 
 export async function createOneTime(overrides: Record<string, unknown> = {}) {
@@ -39,7 +40,7 @@ export async function createOneTime(overrides: Record<string, unknown> = {}) {
 export async function createOneTimeSession(
 	title = `Open house ${crypto.randomUUID().slice(0, 8)}`,
 ) {
-	return (await createOneTime({ title })) as { id: number; title: string };
+	return createOneTime({ title });
 }
 
 export async function sessionsOf(patternId: number) {
@@ -47,7 +48,7 @@ export async function sessionsOf(patternId: number) {
 		"SELECT * FROM occurrences WHERE pattern_id = ? ORDER BY start_at, id",
 	)
 		.bind(patternId)
-		.all<Record<string, any>>();
+		.all<StoredOccurrence>();
 	return results;
 }
 
@@ -81,7 +82,7 @@ export async function listRange(start: string, end: string, status?: string) {
 	const query = new URLSearchParams({ start, end, ...(status ? { status } : {}) });
 	const response = await api("GET", `/api/occurrences?${query}`);
 	expect(response.status).toBe(200);
-	return response.body as any[];
+	return response.body;
 }
 
 /** A pattern's sessions as the range endpoint returns them (other tests' rows filtered out). */
@@ -119,9 +120,11 @@ export async function classWithHandledSessions() {
 	const { pattern } = await createPattern(weeklyClass);
 	const sessions = await sessionsOfPattern(pattern.id);
 	const [edited, cancelled, completed] = sessions.slice(7);
-	await api("PATCH", `/api/occurrences/${edited.id}`, { body: { title: "Guest teacher" } });
-	await api("DELETE", `/api/occurrences/${cancelled.id}`);
-	await api("POST", `/api/occurrences/${completed.id}/complete`);
+	await api("PATCH", `/api/occurrences/${present(edited).id}`, {
+		body: { title: "Guest teacher" },
+	});
+	await api("DELETE", `/api/occurrences/${present(cancelled).id}`);
+	await api("POST", `/api/occurrences/${present(completed).id}/complete`);
 	const before = await sessionsOfPattern(pattern.id);
 	return { pattern, past: before.slice(0, 6), future: before[6], handled: before.slice(7) };
 }
