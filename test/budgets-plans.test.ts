@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { listOccurrences } from "../src/occurrences/service";
+import { present } from "./support/api";
 import {
 	fetchRecorded,
 	type RecordedStatement,
@@ -17,6 +18,7 @@ import {
 	recordingEnv,
 } from "./support/d1-recorder";
 import { todayPlus } from "./support/dates";
+import type { Occurrence } from "./support/types";
 
 async function planOf(statement: RecordedStatement): Promise<string[]> {
 	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
@@ -107,12 +109,14 @@ describe("EXPLAIN QUERY PLAN: no hot statement walks the occurrences table", () 
 			[],
 			"GET",
 			`/api/occurrences?${week(1)}&limit=500`,
-		).then((rows: any[]) => rows.filter((row) => row.pattern_id === pattern.id));
+		).then((rows: Occurrence[]) => rows.filter((row) => row.pattern_id === pattern.id));
 		const log: RecordedStatement[] = [];
-		await fetchRecorded(log, "GET", `/api/occurrences/${session.id}`);
-		await fetchRecorded(log, "PATCH", `/api/occurrences/${session.id}`, { title: "Moved" });
-		await fetchRecorded(log, "POST", `/api/occurrences/${session.id}/complete`);
-		await fetchRecorded(log, "DELETE", `/api/occurrences/${other.id}`);
+		await fetchRecorded(log, "GET", `/api/occurrences/${present(session).id}`);
+		await fetchRecorded(log, "PATCH", `/api/occurrences/${present(session).id}`, {
+			title: "Moved",
+		});
+		await fetchRecorded(log, "POST", `/api/occurrences/${present(session).id}/complete`);
+		await fetchRecorded(log, "DELETE", `/api/occurrences/${present(other).id}`);
 		expect(log).toHaveLength(4);
 		expectIndexedOnly(await occurrencePlans(log), /INTEGER PRIMARY KEY \(rowid=\?\)/);
 	});

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, d1Usage } from "./support/api";
+import { api, d1Usage, present } from "./support/api";
 import { addDays, instantOf, mondayOf, nextTransitionDate, todayPlus } from "./support/dates";
 import { createOneTime, createPattern } from "./support/fixtures";
 import { asInstances, expandFeed } from "./support/ical-expand";
+import type { Occurrence, Pattern, Split } from "./support/types";
 
 const NY = "America/New_York";
 // Every pattern here is materialized 12 months ahead, so the window, from two months back to ten
@@ -19,8 +20,8 @@ const seed = (overrides: Record<string, unknown>) =>
 		(created) => created.pattern,
 	);
 
-async function seriesInWindow(id: number): Promise<any[]> {
-	return (await api("GET", `/api/patterns/${id}/occurrences?${RANGE}`)).body;
+async function seriesInWindow(id: number | null) {
+	return (await api("GET", `/api/patterns/${present(id)}/occurrences?${RANGE}`)).body;
 }
 
 async function feed(path: string) {
@@ -34,16 +35,16 @@ async function feed(path: string) {
 const contentLines = (ics: string) => ics.replace(/\r\n /g, "").split("\r\n");
 
 interface Seeded {
-	weekly: any;
-	everyOtherWeek: any;
-	counted: any;
-	splitOld: any;
-	splitNew: any;
-	deleted: any;
-	retimed: any;
-	paused: any;
+	weekly: Pattern;
+	everyOtherWeek: Pattern;
+	counted: Pattern;
+	splitOld: Pattern;
+	splitNew: Split["new_pattern"];
+	deleted: Pattern;
+	retimed: Pattern;
+	paused: Pattern;
 	cancelledDate: string;
-	keptAfterSplit: any;
+	keptAfterSplit: Occurrence;
 }
 
 /**
@@ -59,15 +60,17 @@ async function seedCalendar(): Promise<Seeded> {
 		start_date: addDays(windowStart, -7),
 	});
 	const swims = await seriesInWindow(weekly.id);
-	await api("DELETE", `/api/occurrences/${swims[1].id}`);
-	const movedDay = addDays(swims[2].start_local.slice(0, 10), 1);
-	await api("PATCH", `/api/occurrences/${swims[2].id}`, {
+	await api("DELETE", `/api/occurrences/${present(swims[1]).id}`);
+	const movedDay = addDays(present(swims[2]).start_local.slice(0, 10), 1);
+	await api("PATCH", `/api/occurrences/${present(swims[2]).id}`, {
 		body: { start_datetime: instantOf(movedDay, "12:00", NY), duration_minutes: 45 },
 	});
-	await api("PATCH", `/api/occurrences/${swims[3].id}`, { body: { title: "Lap swim (lane 3)" } });
-	await api("POST", `/api/occurrences/${swims[4].id}/complete`);
+	await api("PATCH", `/api/occurrences/${present(swims[3]).id}`, {
+		body: { title: "Lap swim (lane 3)" },
+	});
+	await api("POST", `/api/occurrences/${present(swims[4]).id}/complete`);
 	const afterChange = swims.find((s) => s.start_datetime > `${transition}T12:00:00Z`);
-	await api("PATCH", `/api/occurrences/${afterChange.id}`, {
+	await api("PATCH", `/api/occurrences/${present(afterChange).id}`, {
 		body: { title: "Swim after the change" },
 	});
 
@@ -98,10 +101,10 @@ async function seedCalendar(): Promise<Seeded> {
 	});
 	const splitFrom = addDays(changeWeek, -7);
 	const spins = (await seriesInWindow(splitOld.id)).filter((s) => s.start_local >= splitFrom);
-	const kept = await api("PATCH", `/api/occurrences/${spins[0].id}`, {
+	const kept = await api("PATCH", `/api/occurrences/${present(spins[0]).id}`, {
 		body: { title: "Spin special" },
 	});
-	await api("DELETE", `/api/occurrences/${spins[1].id}`);
+	await api("DELETE", `/api/occurrences/${present(spins[1]).id}`);
 	const split = await api("POST", `/api/patterns/${splitOld.id}/split`, {
 		body: { from: splitFrom, changes: { time: "10:15", title: "Spin (late)" } },
 	});
@@ -115,7 +118,9 @@ async function seedCalendar(): Promise<Seeded> {
 	});
 	const yogas = await seriesInWindow(deleted.id);
 	const futureYoga = yogas.filter((s) => Date.parse(s.start_datetime) > Date.now());
-	await api("PATCH", `/api/occurrences/${futureYoga[1].id}`, { body: { title: "Old yoga, kept" } });
+	await api("PATCH", `/api/occurrences/${present(futureYoga[1]).id}`, {
+		body: { title: "Old yoga, kept" },
+	});
 	await api("DELETE", `/api/patterns/${deleted.id}?delete_future=true`);
 
 	const retimed = await seed({
@@ -155,7 +160,7 @@ async function seedCalendar(): Promise<Seeded> {
 		deleted,
 		retimed,
 		paused,
-		cancelledDate: swims[1].start_local.slice(0, 10),
+		cancelledDate: present(swims[1]).start_local.slice(0, 10),
 		keptAfterSplit: kept.body,
 	};
 }

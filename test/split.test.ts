@@ -9,6 +9,7 @@ import {
 	weekdayOnOrAfter,
 } from "./support/dates";
 import { createPattern } from "./support/fixtures";
+import type { Split } from "./support/types";
 
 /** Every session of one series within a year around today, through the series view. */
 async function seriesSessions(id: number | null) {
@@ -23,8 +24,9 @@ async function seriesSessions(id: number | null) {
 const split = (id: number, body: unknown, headers: Record<string, string> = {}) =>
 	api("POST", `/api/patterns/${id}/split`, { body, headers });
 
-const ids = (sessions: any[]) => sessions.map((session) => session.id);
-const starts = (sessions: any[]) => sessions.map((session) => session.start_datetime);
+const ids = (sessions: { id: number | null }[]) => sessions.map((session) => session.id);
+const starts = (sessions: { start_datetime: string }[]) =>
+	sessions.map((session) => session.start_datetime);
 
 /**
  * A Monday/Wednesday 09:00 UTC series that began about three weeks ago, with four of its sessions
@@ -431,7 +433,7 @@ describe("POST /api/patterns/{id}/split", () => {
 		const real = await split(pattern.id, body);
 		expect(real.status).toBe(201);
 		expect(real.body.dry_run).toBe(false);
-		const withoutStamps = ({ id, created_at, updated_at, ...rest }: any) => rest;
+		const withoutStamps = ({ id, created_at, updated_at, ...rest }: Split["new_pattern"]) => rest;
 		expect(withoutStamps(dry.body.old_pattern)).toEqual(withoutStamps(real.body.old_pattern));
 		expect(withoutStamps(dry.body.new_pattern)).toEqual(withoutStamps(real.body.new_pattern));
 		for (const list of ["created", "moved", "kept"] as const) {

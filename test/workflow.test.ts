@@ -3,12 +3,13 @@ import { api, expectProblem, present } from "./support/api";
 import { runCron } from "./support/cron";
 import { useClock } from "./support/dates";
 import { listRange, sessionsOfPattern } from "./support/fixtures";
+import type { Occurrence } from "./support/types";
 
 useClock("2026-02-15T12:00:00Z");
 
 const february = ["2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"] as const;
-const brief = (sessions: any[]) =>
-	sessions.map((session) => [session.start_datetime, session.status, session.title]);
+const brief = (sessions: (Occurrence | undefined)[]) =>
+	sessions.map((session) => [session?.start_datetime, session?.status, session?.title]);
 
 describe("a studio's yoga class, end to end", () => {
 	it("is created, moved, handled by hand, extended by the cron and deleted with its history kept", async () => {

@@ -4,6 +4,7 @@ import { sha256Hex } from "../../src/lib/crypto";
 import { api, expectProblem, fetchWithVars } from "../support/api";
 import { createOneTime } from "../support/fixtures";
 import { createKey } from "../support/keys";
+import type { Occurrence } from "../support/types";
 
 describe("POST /api/keys", () => {
 	it("answers 201 with the key once; D1 keeps only its SHA-256 hash", async () => {
@@ -30,7 +31,7 @@ describe("POST /api/keys", () => {
 	it("returns 400 listing each invalid field", async () => {
 		const response = await api("POST", "/api/keys", { body: { name: "", scopes: ["root"] } });
 		const problem = expectProblem(response, 400, "validation");
-		const paths = (problem as any).errors.map((error: { path: string }) => error.path);
+		const paths = problem.errors?.map((error) => error.path);
 		expect(paths).toEqual(expect.arrayContaining(["name", "scopes.0"]));
 		expect((await api("POST", "/api/keys", { body: { name: "x", scopes: [] } })).status).toBe(400);
 	});
@@ -159,7 +160,7 @@ describe("PUBLIC_READ", () => {
 		const session = await createOneTime({ start_datetime: "2032-02-01T10:00:00Z" });
 		const response = await fetchWithVars(publicRead, `/api/occurrences/${session.id}`);
 		expect(response.status).toBe(200);
-		expect(((await response.json()) as any).id).toBe(session.id);
+		expect((await response.json<Occurrence>()).id).toBe(session.id);
 	});
 
 	it("still answers 401 to anonymous writes and to a wrong key", async () => {

@@ -8,12 +8,17 @@ afterEach(() => {
 });
 
 /** The request log lines written while `run` ran, parsed. */
-async function logLines(run: () => Promise<unknown>): Promise<Record<string, any>[]> {
+/** A request log line, as far as these tests read it. */
+type LogLine = Record<string, string | number | boolean | null> & { event?: string };
+
+async function logLines(run: () => Promise<unknown>): Promise<LogLine[]> {
 	const log = vi.spyOn(console, "log").mockImplementation(() => {});
 	await run();
 	return log.mock.calls
-		.map(([line]) => (typeof line === "string" && line.startsWith("{") ? JSON.parse(line) : null))
-		.filter((entry) => entry?.event === "request");
+		.map(([line]): LogLine | null =>
+			typeof line === "string" && line.startsWith("{") ? JSON.parse(line) : null,
+		)
+		.filter((entry): entry is LogLine => entry?.event === "request");
 }
 
 describe("X-Request-Id", () => {

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, present, problemOf } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { createPattern, validPattern } from "../support/fixtures";
-import type { BodyOf } from "../support/types";
+import type { BodyOf, OpenApiNode } from "../support/types";
 
-type Json = Record<string, any>;
+type Json = OpenApiNode;
 
 let document: Json;
 beforeAll(async () => {

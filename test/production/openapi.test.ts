@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { problemTypes, problemTypeUri } from "../../src/http/problem";
 import { api } from "../support/api";
+import type { OpenApiNode } from "../support/types";
 import { openApi31Validator } from "./openapi-validator";
 
-type Json = Record<string, any>;
+type Json = OpenApiNode;
 
 async function fetchDocument(): Promise<Json> {
 	const response = await api("GET", "/openapi.json", { token: null });

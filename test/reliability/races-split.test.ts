@@ -8,6 +8,7 @@ import { runCron } from "../support/cron";
 import { todayPlus } from "../support/dates";
 import { createPattern } from "../support/fixtures";
 import { calendarViolations } from "../support/invariants";
+import type { StoredOccurrence } from "../support/types";
 
 // Each round makes a few dozen concurrent requests. With every suite running at once on 2 cores,
 // that can take longer than vitest's 5 s default.
@@ -25,7 +26,7 @@ async function sessionIds(patternId: number, fromDay: string, count: number): Pr
 }
 
 const row = (id: number) =>
-	env.DB.prepare("SELECT * FROM occurrences WHERE id = ?").bind(id).first<Record<string, any>>();
+	env.DB.prepare("SELECT * FROM occurrences WHERE id = ?").bind(id).first<StoredOccurrence>();
 
 beforeAll(() => {
 	vi.spyOn(console, "log").mockImplementation(() => {});

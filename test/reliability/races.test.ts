@@ -27,7 +27,7 @@ async function firstSessions(patternId: number, count: number): Promise<number[]
 async function row(table: "patterns" | "occurrences", id: number) {
 	return env.DB.prepare(`SELECT * FROM ${table} WHERE id = ?`)
 		.bind(id)
-		.first<Record<string, any>>();
+		.first<Record<string, number | string | null>>();
 }
 
 const statuses = (responses: ApiResponse[]) => responses.map((response) => response.status).sort();

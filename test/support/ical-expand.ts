@@ -1,6 +1,7 @@
 // Reads a feed the way a calendar client does, with ical.js: each VEVENT with its overrides and
 // EXDATEs expanded, every TZID converted through the feed's own VTIMEZONE components.
 import ICAL from "ical.js";
+import type { Occurrence } from "./types";
 
 export interface Instance {
 	start: string;
@@ -68,7 +69,7 @@ export function sortInstances(instances: Instance[]): Instance[] {
 }
 
 /** The same shape from the API's JSON sessions. */
-export const asInstances = (sessions: any[]): Instance[] =>
+export const asInstances = (sessions: Occurrence[]): Instance[] =>
 	sortInstances(
 		sessions.map((session) => ({
 			start: session.start_datetime,

@@ -116,3 +116,9 @@ export interface StoredOccurrence {
 	created_at: number;
 	updated_at: number;
 }
+
+/**
+ * A node of the OpenAPI document, walked generically by key: the docs page's own type for it
+ * (src/docs/schema-view.ts), so that the one justified loose type lives in src, not in each test.
+ */
+export type { Schema as OpenApiNode } from "../../src/docs/schema-view";
