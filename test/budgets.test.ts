@@ -1,16 +1,11 @@
 // D1 budgets, counted from D1's own `meta` (Server-Timing), never from the clock. The root token
 // authenticates without a query, so every count here is what the request itself costs.
-import {
-	createExecutionContext,
-	createScheduledController,
-	waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Temporal } from "temporal-polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyUsage, meteredD1 } from "../src/db/client";
-import worker from "../src/index";
 import { type ApiResponse, api, d1Usage, present } from "./support/api";
+import { runCron } from "./support/cron";
 import { todayPlus } from "./support/dates";
 import { createOneTime, createPattern } from "./support/fixtures";
 import type { Occurrence } from "./support/types";
@@ -280,13 +275,7 @@ describe("scheduled (the cron)", () => {
 		// Patterns created through the API are materialized through the cron's horizon already.
 		await createPattern({ title: "Already materialized", start_date: todayPlus(2) });
 		const usage = emptyUsage();
-		const ctx = createExecutionContext();
-		await worker.scheduled(
-			createScheduledController({ scheduledTime: new Date(), cron: "0 3 * * *" }),
-			{ ...env, DB: meteredD1(env.DB, usage) },
-			ctx,
-		);
-		await waitOnExecutionContext(ctx);
+		await runCron({ env: { ...env, DB: meteredD1(env.DB, usage) } });
 		const active = await env.DB.prepare(
 			"SELECT count(*) AS n FROM patterns WHERE is_active = 1 AND deleted_at IS NULL",
 		).first<{ n: number }>();

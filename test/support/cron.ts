@@ -5,13 +5,12 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import type { MaterializeReport } from "./types";
 
-export interface CronReport {
+/** A line the cron logs; the materialization's ("event": "materialize") carries its report. */
+export interface CronReport extends MaterializeReport {
 	event: string;
 	trigger: string;
-	horizon: string;
-	patterns_scanned: number;
-	occurrences_created: number;
 }
 
 // The lines logged while runs are in flight. console.log is swapped once for all the runs in
