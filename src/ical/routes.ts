@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { assertFeedScope } from "../feed-tokens/auth";
 import type { AppEnv } from "../http/app-env";
 import { parseId } from "../http/ids";
 import { problems } from "../http/openapi";
@@ -13,9 +14,12 @@ export const feedRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 const FeedQuery = z.object({
 	key: z.string().optional().openapi({
 		description:
-			"An API key with the read scope, for calendar apps that cannot send an Authorization header",
+			"A feed token (POST /api/feed-tokens), for calendar apps that cannot send an Authorization header. Nothing else is accepted here: API keys and the root token go in the Authorization header.",
 	}),
 });
+
+/** A bearer key with the read scope, or a feed token as ?key=. */
+const feedSecurity: Record<string, string[]>[] = [{ bearer: [] }, { feedToken: [] }];
 
 const feedResponses = {
 	200: {
@@ -52,9 +56,13 @@ feedRoutes.openapi(
 		summary: "Every live series and one-time session as an iCalendar feed",
 		description: `${feedDescription} Deleted patterns appear while they have sessions to show.`,
 		request: { query: FeedQuery },
+		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400) },
 	}),
-	async (c) => respondWithFeed(c, "Calendar API", await loadCalendar(c.var.db)),
+	async (c) => {
+		assertFeedScope(c.var.principal, null);
+		return respondWithFeed(c, "Calendar API", await loadCalendar(c.var.db));
+	},
 );
 
 feedRoutes.openapi(
@@ -65,10 +73,13 @@ feedRoutes.openapi(
 		summary: "One series as an iCalendar feed",
 		description: feedDescription,
 		request: { params: idParam, query: FeedQuery },
+		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
 	async (c) => {
-		const data = await loadSeries(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const id = parseId(c.req.valid("param").id, "Pattern");
+		assertFeedScope(c.var.principal, id);
+		const data = await loadSeries(c.var.db, id);
 		return respondWithFeed(c, data.patterns[0]?.title ?? "Calendar API", data);
 	},
 );

@@ -24,10 +24,13 @@ function b64url(bytes: Uint8Array): string {
 	return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** A new API key: "cal_" and 32 random bytes in base64url (256 bits of entropy). */
-export function generateApiKey(): string {
-	return `cal_${b64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+/** A new secret: `prefix` and 32 random bytes in base64url (256 bits of entropy). */
+export function generateSecret(prefix: string): string {
+	return `${prefix}${b64url(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
+
+/** A new API key: "cal_" and 32 random bytes. */
+export const generateApiKey = () => generateSecret("cal_");
 
 const fromB64url = (text: string) =>
 	Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) =>
