@@ -45,9 +45,10 @@ export const staleVersion = (kind: Kind, id: number) =>
 	);
 
 /**
- * Strong ETags for every other successful GET (lists, feeds): a hash of the exact bytes, which
+ * Strong ETags for every other successful GET (lists): a hash of the exact bytes, which
  * changes whenever the representation does (RFC 9110 §8.8.3), and 304 for a matching
- * If-None-Match. Single resources keep the id.version tags their handlers set.
+ * If-None-Match. Single resources keep the id.version tags their handlers set; feeds build
+ * theirs from the calendar's version (src/ical/revalidate.ts).
  */
 export const hashedEtags: MiddlewareHandler = async (c, next) => {
 	await next();

@@ -1,13 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { assertFeedScope } from "../feed-tokens/auth";
 import type { AppEnv } from "../http/app-env";
 import { parseId } from "../http/ids";
 import { problems } from "../http/openapi";
 import { validationHook } from "../http/validation";
 import { idParam } from "../lib/fields";
-import { renderFeed } from "./feed";
-import { type FeedData, loadCalendar, loadSeries } from "./load";
+import { serveFeed } from "./revalidate";
 
 export const feedRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -22,6 +19,7 @@ const FeedQuery = z.object({
 const feedSecurity: Record<string, string[]>[] = [{ bearer: [] }, { feedToken: [] }];
 
 const feedResponses = {
+	304: { description: "Not modified: If-None-Match names the current ETag" },
 	200: {
 		description: "An RFC 5545 iCalendar object",
 		content: {
@@ -40,13 +38,8 @@ const feedDescription = [
 	"Completed sessions are ordinary instances. One-time sessions, and pattern sessions no longer on their pattern's rule, are VEVENTs of their own (UID occurrence-{id}@calendar-api, RELATED-TO their pattern).",
 	"A deleted or deactivated pattern's rule ends (UNTIL) at its last shown session. SEQUENCE is the row's version − 1; DTSTAMP its last change.",
 	"Every TZID has a VTIMEZONE built from the zone's real transitions.",
+	"The ETag comes from the calendar's version, which every write to what the feed shows moves: a matching If-None-Match answers 304 after reading one row, never the sessions.",
 ].join(" ");
-
-/** The feed as text/calendar; the HTTP layer adds its ETag (a hash of the bytes) and 304s. */
-function respondWithFeed(c: Context<AppEnv>, name: string, data: FeedData) {
-	const body = renderFeed({ name, ...data, now: Date.now() });
-	return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8" });
-}
 
 feedRoutes.openapi(
 	createRoute({
@@ -59,10 +52,7 @@ feedRoutes.openapi(
 		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400) },
 	}),
-	async (c) => {
-		assertFeedScope(c.var.principal, null);
-		return respondWithFeed(c, "Calendar API", await loadCalendar(c.var.db));
-	},
+	(c) => serveFeed(c, null),
 );
 
 feedRoutes.openapi(
@@ -76,10 +66,5 @@ feedRoutes.openapi(
 		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
-	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
-		assertFeedScope(c.var.principal, id);
-		const data = await loadSeries(c.var.db, id);
-		return respondWithFeed(c, data.patterns[0]?.title ?? "Calendar API", data);
-	},
+	(c) => serveFeed(c, parseId(c.req.valid("param").id, "Pattern")),
 );
