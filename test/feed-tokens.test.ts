@@ -179,6 +179,22 @@ describe("?key= on the feeds", () => {
 	});
 });
 
+describe("rate limiting of feed tokens", () => {
+	it("counts per token, not per address: calendar services poll many feeds from one", async () => {
+		const spent = await createToken({ name: "Busy subscriber" });
+		const fresh = await createToken({ name: "Quiet subscriber" });
+		let limited = false;
+		for (let sent = 0; sent < 45 && !limited; sent++) {
+			limited =
+				(await withKey(`/api/patterns/${patternId}/calendar.ics`, spent.token)).status === 429;
+		}
+		expect(limited).toBe(true);
+		expect((await withKey(`/api/patterns/${patternId}/calendar.ics`, fresh.token)).status).toBe(
+			200,
+		);
+	});
+});
+
 describe("a feed token anywhere else", () => {
 	it("is 401 in the Authorization header, on the JSON API and on the feeds", async () => {
 		const created = await createToken({ name: "Misused" });
