@@ -26,19 +26,29 @@ export function feedClock(now: number) {
 	return { year, renderAt: Date.UTC(year + 1, 0, 1) - 1 };
 }
 
-export const feedEtag = (patternId: number | null, version: number, year: number) =>
-	`"f${FEED_FORMAT}.c${DEFAULT_CALENDAR_ID}${patternId === null ? "" : `.p${patternId}`}.v${version}.y${year}"`;
+/** Names everything the body depends on: renderer, calendar, series, the calendar's version, year. */
+export function feedEtag(feed: {
+	calendarId: number;
+	patternId: number | null;
+	version: number;
+	year: number;
+}) {
+	const series = feed.patternId === null ? "" : `.p${feed.patternId}`;
+	return `"f${FEED_FORMAT}.c${feed.calendarId}${series}.v${feed.version}.y${feed.year}"`;
+}
 
 /** The whole calendar's feed (patternId null) or one series', with a version-built ETag. */
 export async function serveFeed(c: Context<AppEnv>, patternId: number | null) {
 	assertFeedScope(c.var.principal, patternId);
 	const { db } = c.var;
 	const { year, renderAt } = feedClock(Date.now());
+	const etagAt = (version: number) =>
+		feedEtag({ calendarId: DEFAULT_CALENDAR_ID, patternId, version, year });
 	if (c.req.header("If-None-Match") !== undefined) {
 		const [calendar] = await calendarVersion(db, { patternId: patternId ?? undefined });
 		// A deleted series is no longer there to be "not modified": it goes on to its 404.
 		if (calendar?.live) {
-			const etag = feedEtag(patternId, calendar.version, year);
+			const etag = etagAt(calendar.version);
 			if (notModified(c, etag)) return c.body(null, 304, { ETag: etag });
 		}
 	}
@@ -46,6 +56,6 @@ export async function serveFeed(c: Context<AppEnv>, patternId: number | null) {
 	const name = patternId === null ? "Calendar API" : (data.patterns[0]?.title ?? "Calendar API");
 	const body = renderFeed({ name, ...data, now: renderAt });
 	// Without a calendar row there is no version to trust; hashedEtags then hashes the bytes.
-	const etag = data.version === undefined ? {} : { ETag: feedEtag(patternId, data.version, year) };
+	const etag = data.version === undefined ? {} : { ETag: etagAt(data.version) };
 	return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8", ...etag });
 }
