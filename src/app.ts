@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
+import { feedTokenRoutes } from "./feed-tokens/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit } from "./http/edge";
@@ -65,6 +66,7 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

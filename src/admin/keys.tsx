@@ -1,11 +1,14 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { CreateFeedTokenBody } from "../feed-tokens/routes";
+import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../feed-tokens/service";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { CreateKeyBody } from "../keys/routes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
 import { limits } from "../lib/fields";
 import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
+import { FeedTokensSection } from "./feed-tokens";
 import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
 	attempt,
@@ -39,11 +42,21 @@ const scopeOptions: [string, string][] = [
 
 async function keysPage(
 	c: AdminContext,
-	options: { form?: FormData; errors?: Errors; created?: { name: string; secret: string } } = {},
+	options: {
+		form?: FormData;
+		errors?: Errors;
+		created?: { name: string; secret: string };
+		feedForm?: FormData;
+		feedErrors?: Errors;
+		feedCreated?: { name: string; url: string };
+	} = {},
 	status: ContentfulStatusCode = 200,
 ) {
 	const { user } = c.var;
-	const keys = await listApiKeys(c.var.db, { limit: limits.maxListLimit });
+	const [keys, feedTokens] = await Promise.all([
+		listApiKeys(c.var.db, { limit: limits.maxListLimit }),
+		listFeedTokens(c.var.db, { limit: limits.maxListLimit }),
+	]);
 	const form = options.form ?? formOf({ scopes: ["read"] });
 	const errors = options.errors ?? {};
 	return c.html(
@@ -100,6 +113,13 @@ async function keysPage(
 					<button type="submit">Create key</button>
 				</PostForm>
 			</section>
+			<FeedTokensSection
+				user={user}
+				tokens={feedTokens}
+				form={options.feedForm ?? new FormData()}
+				errors={options.feedErrors ?? {}}
+				created={options.feedCreated}
+			/>
 		</Page>,
 		status,
 	);
@@ -124,4 +144,32 @@ keyPages.post("/keys", async (c) => {
 keyPages.post("/keys/:id/revoke", async (c) => {
 	await revokeApiKey(c.var.db, parseId(c.req.param("id"), "API key"), Date.now());
 	return c.redirect("/admin/keys?done=key-revoked", 303);
+});
+
+keyPages.post("/keys/feed-tokens", async (c) => {
+	const form = await readForm(c);
+	const { user } = c.var;
+	const result = await attempt(() => {
+		const read = formReader(form);
+		const input = validated(CreateFeedTokenBody, {
+			name: read.text("name"),
+			pattern_id: read.number("pattern_id"),
+		});
+		return createFeedToken(
+			c.var.db,
+			{ name: input.name, patternId: input.pattern_id ?? null },
+			{ now: Date.now(), createdBy: user.keyId === null ? "root" : `key:${user.keyId}` },
+		);
+	});
+	if (result instanceof ApiError) {
+		return keysPage(c, { feedForm: form, feedErrors: formErrors(result) }, 400);
+	}
+	const url = feedUrl(c.req.url, { patternId: result.row.patternId, secret: result.secret });
+	// Rendered, not redirected, like a new key: the token must never travel in a redirect.
+	return keysPage(c, { feedCreated: { name: result.row.name, url } }, 201);
+});
+
+keyPages.post("/keys/feed-tokens/:id/revoke", async (c) => {
+	await revokeFeedToken(c.var.db, parseId(c.req.param("id"), "Feed token"), Date.now());
+	return c.redirect("/admin/keys?done=feed-token-revoked", 303);
 });

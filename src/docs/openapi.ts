@@ -67,8 +67,14 @@ export function registerHttpComponents(app: App) {
 	registry.registerComponent("securitySchemes", "bearer", {
 		type: "http",
 		scheme: "bearer",
+		description: "An API key (`cal_…`, from POST /api/keys) or the root token.",
+	});
+	registry.registerComponent("securitySchemes", "feedToken", {
+		type: "apiKey",
+		in: "query",
+		name: "key",
 		description:
-			"An API key (`cal_…`, from POST /api/keys) or the root token. Feeds (.ics) also take it as `?key=`.",
+			"A feed token (`calfeed_…`, from POST /api/feed-tokens), for the .ics feeds only; `?key=` takes nothing else.",
 	});
 	for (const [name, schema] of Object.entries(requestHeaders)) {
 		registry.registerParameter(name, schema);

@@ -8,6 +8,8 @@ export interface Principal {
 	scopes: ReadonlySet<string>;
 	/** The credential it presented; kept in memory only, to key what must stay private to it. */
 	secret: string | null;
+	/** Set for a feed token: it opens the feeds only, and with a pattern id that series' only. */
+	feed?: { tokenId: number; patternId: number | null };
 }
 
 export interface AppEnv {

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { authenticateFeedKey, misplacedSecretDetail } from "../feed-tokens/auth";
 import { effectiveScopes, findApiKey, type Scope } from "../keys/service";
 import { secretsEqual } from "../lib/crypto";
 import type { AppEnv, Principal } from "./app-env";
@@ -7,21 +8,20 @@ import { ApiError } from "./problem";
 const ALL_SCOPES = effectiveScopes(["admin"]);
 const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set(), secret: null };
 
-/** Which scope a request needs: admin for keys and jobs, read for safe methods, write otherwise. */
+/** Which scope a request needs: admin for keys, feed tokens and jobs; read for safe methods. */
 export function requiredScope(method: string, path: string): Scope {
-	if (/^\/api\/(keys|jobs)(\/|$)/.test(path)) return "admin";
+	if (/^\/api\/(keys|feed-tokens|jobs)(\/|$)/.test(path)) return "admin";
 	return method === "GET" || method === "HEAD" ? "read" : "write";
 }
 
 /**
- * The bearer secret of a request (RFC 6750 §2.1). Calendar apps subscribing to a feed cannot send
- * headers, so .ics paths also accept it as ?key=. An Authorization header that is not a bearer
+ * The bearer secret of a request (RFC 6750 §2.1). An Authorization header that is not a bearer
  * token is an error (null), never a silent fall-back to anonymous: with PUBLIC_READ on, a
- * mistyped header would otherwise pass as "no key" and hide the client's bug.
+ * mistyped header would otherwise pass as "no key" and hide the client's bug. (Feeds' ?key=
+ * takes feed tokens only: src/feed-tokens/auth.ts.)
  */
-function presentedSecret(authorization: string | undefined, url: URL): string | null | undefined {
+function presentedSecret(authorization: string | undefined): string | null | undefined {
 	if (authorization !== undefined) return /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? null;
-	if (/\.ics\/?$/.test(url.pathname)) return url.searchParams.get("key") ?? undefined;
 	return undefined;
 }
 
@@ -41,7 +41,9 @@ export async function authenticate(
 	authorization: string | undefined,
 	url: URL,
 ): Promise<Principal> {
-	const secret = presentedSecret(authorization, url);
+	const feedPrincipal = await authenticateFeedKey(db, url, authorization);
+	if (feedPrincipal) return feedPrincipal;
+	const secret = presentedSecret(authorization);
 	if (secret === undefined) return ANONYMOUS;
 	if (secret === null) {
 		throw invalidCredentials("Send the key as Authorization: Bearer <key>.", "invalid_request");
@@ -50,8 +52,11 @@ export async function authenticate(
 		return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
 	}
 	const key = await findApiKey(db, secret);
-	if (!key)
-		throw invalidCredentials("The API key is not valid (unknown or revoked).", "invalid_token");
+	if (!key) {
+		const detail =
+			misplacedSecretDetail(secret) ?? "The API key is not valid (unknown or revoked).";
+		throw invalidCredentials(detail, "invalid_token");
+	}
 	return { id: `key:${key.id}`, keyId: key.id, scopes: effectiveScopes(key.scopes), secret };
 }
 
