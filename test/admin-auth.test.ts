@@ -74,7 +74,7 @@ describe("POST /admin/sign-in", () => {
 		});
 		expect(page.status).toBe(401);
 		expect(page.html).toMatch(
-			/<label for="f-key">API key<\/label>.*This key is not valid \(unknown or revoked\)\./s,
+			/<label for="f-key">API key<\/label>.*This key is not valid \(unknown, revoked or expired\)\./s,
 		);
 		expect(page.headers.getSetCookie().join()).not.toContain("admin_session");
 	});

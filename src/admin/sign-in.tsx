@@ -1,8 +1,15 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import {
+	assertNotOverBudget,
+	countFailure,
+	failureKeys,
+	rootToken,
+	strongRootToken,
+} from "../http/auth-limit";
 import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
-import { findApiKey } from "../keys/service";
+import { findApiKey, looksLikeApiKey } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
 import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
@@ -65,28 +72,30 @@ signInRoutes.get("/sign-in", (c) => signInPage(c));
 
 signInRoutes.post("/sign-in", async (c) => {
 	assertSameOrigin(c);
-	// Guessing a 256-bit key is hopeless, but a weak root token is not: budget attempts per address.
-	const address = c.req.header("CF-Connecting-IP") ?? "unknown";
-	if (!(await c.env.RATE_LIMITER.limit({ key: `admin-sign-in:${address}` })).success) {
-		throw new ApiError("rate_limited", "Too many sign-in attempts; wait a minute.");
-	}
 	const form = await readForm(c);
 	const expected = getCookie(c, FORM_COOKIE, "host");
 	const sent = form.get("form_token");
 	if (!expected || typeof sent !== "string" || !(await secretsEqual(sent, expected))) {
 		throw new ApiError("forbidden", "The sign-in form is stale; reload the page and try again.");
 	}
-	const root = adminToken(c);
 	const secret = String(form.get("key") ?? "").trim();
 	const next = safeNext(String(form.get("next") ?? ""));
-	if (secret !== "" && (await secretsEqual(secret, root))) {
+	if (secret === "") return signInPage(c, { key: "Enter an API key." }, 401);
+	// The same failure budget as bearer secrets on /api, checked before anything is compared.
+	const now = Date.now();
+	const limited = failureKeys(c.req.header("CF-Connecting-IP"), secret);
+	assertNotOverBudget(limited, now);
+	const root = adminToken(c);
+	const rootSecret = looksLikeApiKey(secret) ? strongRootToken(c.env) : rootToken(c.env);
+	if (rootSecret && (await secretsEqual(secret, rootSecret))) {
 		await startSession(c, root, null, ["admin"]);
 		return c.redirect(next, 303);
 	}
-	const key = await findApiKey(c.var.db, secret);
+	const key = await findApiKey(c.var.db, secret, now);
 	if (!key) {
-		const message = secret ? "This key is not valid (unknown or revoked)." : "Enter an API key.";
-		return signInPage(c, { key: message }, 401);
+		const spent = await countFailure(c.env.AUTH_LIMITER, limited, now);
+		if (spent) throw spent;
+		return signInPage(c, { key: "This key is not valid (unknown, revoked or expired)." }, 401);
 	}
 	await startSession(c, root, key.id, key.scopes);
 	return c.redirect(next, 303);

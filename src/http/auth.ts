@@ -1,7 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import { secretsEqual } from "../keys/secrets";
-import { effectiveScopes, findApiKey, type Scope } from "../keys/service";
+import { effectiveScopes, findApiKey, looksLikeApiKey, type Scope } from "../keys/service";
 import type { AppEnv, Principal } from "./app-env";
+import {
+	assertNotOverBudget,
+	countFailure,
+	failureKeys,
+	rootToken,
+	strongRootToken,
+} from "./auth-limit";
 import { ApiError } from "./problem";
 
 const ALL_SCOPES = effectiveScopes(["admin"]);
@@ -33,31 +40,48 @@ const invalidCredentials = (detail: string, error: string) =>
 
 /**
  * Resolves the caller to a principal: the root token, a live API key (one indexed D1 lookup), or
- * nobody. Throws 401 for a malformed header and for a key that is unknown or revoked.
+ * nobody. Throws 401 for a malformed header and for a key that is unknown, revoked or expired;
+ * 429, before comparing or looking anything up, once the client's failures spent their budget.
  */
 export async function authenticate(
 	env: Env,
 	db: AppEnv["Variables"]["db"],
 	authorization: string | undefined,
 	url: URL,
+	address?: string,
 ): Promise<Principal> {
 	const secret = presentedSecret(authorization, url);
 	if (secret === undefined) return ANONYMOUS;
 	if (secret === null) {
 		throw invalidCredentials("Send the key as Authorization: Bearer <key>.", "invalid_request");
 	}
-	if (env.ADMIN_TOKEN && (await secretsEqual(secret, env.ADMIN_TOKEN))) {
+	const now = Date.now();
+	const limited = failureKeys(address, secret);
+	assertNotOverBudget(limited, now);
+	// A secret shaped like an API key still works when a weak ADMIN_TOKEN turned the root off.
+	const root = looksLikeApiKey(secret) ? strongRootToken(env) : rootToken(env);
+	if (root && (await secretsEqual(secret, root))) {
 		return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
 	}
-	const key = await findApiKey(db, secret);
-	if (!key)
-		throw invalidCredentials("The API key is not valid (unknown or revoked).", "invalid_token");
+	const key = await findApiKey(db, secret, now);
+	if (!key) {
+		throw (
+			(await countFailure(env.AUTH_LIMITER, limited, now)) ??
+			invalidCredentials("The API key is not valid (unknown, revoked or expired).", "invalid_token")
+		);
+	}
 	return { id: `key:${key.id}`, keyId: key.id, scopes: effectiveScopes(key.scopes), secret };
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const url = new URL(c.req.url);
-	const principal = await authenticate(c.env, c.var.db, c.req.header("Authorization"), url);
+	const principal = await authenticate(
+		c.env,
+		c.var.db,
+		c.req.header("Authorization"),
+		url,
+		c.req.header("CF-Connecting-IP"),
+	);
 	c.set("principal", principal);
 	const scope = requiredScope(c.req.method, c.req.path);
 	const publicRead = scope === "read" && c.env.PUBLIC_READ === "true";

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type ApiKeyRow, type ApiKeyScope, apiKeyScopes, apiKeys } from "../db/schema";
 import { notFound } from "../http/problem";
@@ -63,12 +63,23 @@ export function findLiveApiKey(db: Db, id: number) {
 	});
 }
 
+/** Whether a secret has an API key's shape; anything else is never looked up. */
+export const looksLikeApiKey = (secret: string) => /^cal_[\w-]{20,100}$/.test(secret);
+
+/** A key that is neither revoked nor expired at `now`, as SQL. */
+export const liveKeyAt = (now: number) =>
+	and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+
 /** The live key a bearer secret belongs to, or undefined. One indexed lookup by hash. */
-export async function findApiKey(db: Db, secret: string): Promise<ApiKeyRow | undefined> {
-	if (!/^cal_[\w-]{20,100}$/.test(secret)) return undefined;
+export async function findApiKey(
+	db: Db,
+	secret: string,
+	now: number,
+): Promise<ApiKeyRow | undefined> {
+	if (!looksLikeApiKey(secret)) return undefined;
 	const hash = await sha256Hex(secret);
 	const row = await db.query.apiKeys.findFirst({
-		where: and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)),
+		where: and(eq(apiKeys.hash, hash), liveKeyAt(now)),
 	});
 	// The index lookup is on a hash, which leaks nothing about the secret; compare anyway.
 	return row && (await secretsEqual(row.hash, hash)) ? row : undefined;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/keys/secrets";
-import { api, createOneTime } from "../helpers";
+import { api, createOneTime, ROOT_TOKEN } from "../helpers";
 import { createKey, expectProblem, fetchWithVars } from "./support";
 
 describe("POST /api/keys", () => {
@@ -133,7 +133,7 @@ describe("authentication failures", () => {
 	});
 
 	it("answers 401 invalid_token to an unknown key, well-formed or not", async () => {
-		for (const token of [`cal_${"A".repeat(43)}`, "test-root-tokeN", "x"]) {
+		for (const token of [`cal_${"A".repeat(43)}`, `${ROOT_TOKEN.slice(0, -1)}J`, "x"]) {
 			const response = await api("GET", "/api/patterns", { token });
 			expectProblem(response, 401, "unauthorized");
 			expect(response.headers.get("WWW-Authenticate"), token).toContain('error="invalid_token"');
@@ -141,7 +141,7 @@ describe("authentication failures", () => {
 	});
 
 	it("answers 401 invalid_request to an Authorization header that is not a bearer token", async () => {
-		for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "test-root-token"]) {
+		for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", ROOT_TOKEN]) {
 			const response = await api("GET", "/api/patterns", {
 				token: null,
 				headers: { Authorization: header },
