@@ -1,53 +1,16 @@
-// The admin console's session cookie: claims in base64url JSON, then an HMAC-SHA-256 over them.
-// It holds no secret: the key id (or "root"), the scopes seen at sign-in, an expiry and the CSRF
-// token. Every request still re-reads the key, so a revoked key's session ends at once.
-import type { Scope } from "../keys/service";
-
-export interface SessionClaims {
-	/** True for the root token's session, which has no key to re-check. */
-	root: boolean;
-	/** The API key's id; null for the root token. */
-	keyId: number | null;
-	scopes: Scope[];
-	/** Epoch ms after which the cookie is refused, whatever the browser kept. */
-	expiresAt: number;
-	/** Per-session CSRF token, echoed by every form in a hidden field. */
-	csrf: string;
-}
+// The admin console's sessions live in D1 (admin_sessions). The cookie holds only a random session
+// id, signed (Hono's signed cookies, HMAC-SHA-256) with SESSION_SECRET, a secret of its own: no
+// part of it is derived from ADMIN_TOKEN, so a cookie is no offline oracle for the root token. D1
+// keeps the id's SHA-256 (a database reader cannot replay a session), the key it was opened with,
+// the CSRF token and the expiry; deleting the row ends the session, whatever the browser kept.
+import { and, eq, gt, lte } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { idempotent } from "../db/retry";
+import { adminSessions, apiKeys } from "../db/schema";
+import { sha256Hex } from "../keys/secrets";
+import { liveKeyAt, type Scope } from "../keys/service";
 
 export const SESSION_SECONDS = 8 * 60 * 60;
-
-const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-/**
- * The cookie-signing key, derived from ADMIN_TOKEN with HKDF (RFC 5869) so that the root token
- * itself never keys a MAC an attacker can observe, and rotating the token signs everyone out.
- */
-function signingKey(adminToken: string): Promise<CryptoKey> {
-	let key = keyCache.get(adminToken);
-	if (!key) {
-		key = crypto.subtle
-			.importKey("raw", encoder.encode(adminToken), "HKDF", false, ["deriveKey"])
-			.then((base) =>
-				crypto.subtle.deriveKey(
-					{
-						name: "HKDF",
-						hash: "SHA-256",
-						salt: encoder.encode("calendar-admin"),
-						info: encoder.encode("session-cookie-v1"),
-					},
-					base,
-					{ name: "HMAC", hash: "SHA-256", length: 256 },
-					false,
-					["sign", "verify"],
-				),
-			);
-		keyCache.clear();
-		keyCache.set(adminToken, key);
-	}
-	return key;
-}
 
 const toBase64Url = (bytes: Uint8Array) =>
 	btoa(String.fromCharCode(...bytes))
@@ -55,49 +18,71 @@ const toBase64Url = (bytes: Uint8Array) =>
 		.replaceAll("/", "_")
 		.replace(/=+$/, "");
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-	if (!/^[\w-]*$/.test(text)) return undefined;
-	try {
-		const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-		return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-	} catch {
-		// A length no base64 text can have: not a cookie this Worker wrote.
-		return undefined;
-	}
-}
-
-/** 32 random bytes, base64url: CSRF tokens and sign-in form tokens. */
+/** 32 random bytes, base64url: session ids, CSRF tokens and sign-in form tokens. */
 export const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 
-export async function sealSession(adminToken: string, claims: SessionClaims): Promise<string> {
-	const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));
-	const mac = await crypto.subtle.sign(
-		"HMAC",
-		await signingKey(adminToken),
-		encoder.encode(payload),
-	);
-	return `${payload}.${toBase64Url(new Uint8Array(mac))}`;
+/** What randomToken() makes; anything else in a cookie is not looked up. */
+export const isSessionId = (text: string) => /^[\w-]{43}$/.test(text);
+
+/** Opens a session for an API key (null: the root token); answers its id and CSRF token. */
+export async function createSession(db: Db, keyId: number | null, now: number) {
+	const id = randomToken();
+	const csrf = randomToken();
+	await db.insert(adminSessions).values({
+		hash: await sha256Hex(id),
+		keyId,
+		csrf,
+		createdAt: now,
+		expiresAt: now + SESSION_SECONDS * 1000,
+	});
+	return { id, csrf };
 }
 
-/** The claims of a cookie whose MAC verifies and which has not expired; otherwise undefined. */
-export async function openSession(
-	adminToken: string,
-	cookie: string,
+export interface OpenSession {
+	keyId: number | null;
+	csrf: string;
+	/** The key's name and scopes; null when the key is revoked or expired (the session is over). */
+	key: { name: string; scopes: Scope[] } | null;
+}
+
+/**
+ * The unexpired session with this id, and its key if that is still live: one query (the session
+ * row by primary key, left-joined to its key by primary key). Undefined when there is none.
+ */
+export async function findSession(
+	db: Db,
+	id: string,
 	now: number,
-): Promise<SessionClaims | undefined> {
-	const [payload, macText, extra] = cookie.split(".");
-	if (!payload || !macText || extra !== undefined || cookie.length > 2048) return undefined;
-	const mac = fromBase64Url(macText);
-	if (!mac) return undefined;
-	// verify() compares in constant time.
-	const genuine = await crypto.subtle.verify(
-		"HMAC",
-		await signingKey(adminToken),
-		mac,
-		encoder.encode(payload),
+): Promise<OpenSession | undefined> {
+	const [row] = await db
+		.select({
+			keyId: adminSessions.keyId,
+			csrf: adminSessions.csrf,
+			keyName: apiKeys.name,
+			keyScopes: apiKeys.scopes,
+		})
+		.from(adminSessions)
+		.leftJoin(apiKeys, and(eq(apiKeys.id, adminSessions.keyId), liveKeyAt(now)))
+		.where(and(eq(adminSessions.hash, await sha256Hex(id)), gt(adminSessions.expiresAt, now)))
+		.limit(1);
+	if (!row) return undefined;
+	const key =
+		row.keyName !== null && row.keyScopes !== null
+			? { name: row.keyName, scopes: row.keyScopes }
+			: null;
+	return { keyId: row.keyId, csrf: row.csrf, key };
+}
+
+/** Ends a session: its cookie, wherever it was copied to, stops working at once. */
+export async function deleteSession(db: Db, id: string) {
+	await idempotent(db.delete(adminSessions).where(eq(adminSessions.hash, await sha256Hex(id))));
+}
+
+/** The Cron Trigger's sweep: sessions past their expiry. Answers how many it deleted. */
+export async function deleteExpiredSessions(db: Db, now: number): Promise<number> {
+	// Deleting expired rows twice is harmless: the D1 wrapper may retry it.
+	const result = await idempotent(
+		db.delete(adminSessions).where(lte(adminSessions.expiresAt, now)),
 	);
-	if (!genuine) return undefined;
-	const bytes = fromBase64Url(payload);
-	const claims = bytes && (JSON.parse(new TextDecoder().decode(bytes)) as SessionClaims);
-	return claims && claims.expiresAt > now ? claims : undefined;
+	return result.meta.changes;
 }

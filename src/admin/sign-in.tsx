@@ -13,7 +13,7 @@ import { findApiKey, looksLikeApiKey } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
 import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
-import { adminToken, assertSameOrigin, endSession, startSession } from "./guard";
+import { assertSameOrigin, closeSession, sessionSecret, startSession } from "./guard";
 import { randomToken } from "./session";
 import { Page } from "./ui";
 
@@ -68,10 +68,14 @@ function signInPage(c: AdminContext, errors: Errors = {}, status: 200 | 401 = 20
 
 export const signInRoutes = new Hono<AdminEnv>();
 
-signInRoutes.get("/sign-in", (c) => signInPage(c));
+signInRoutes.get("/sign-in", (c) => {
+	sessionSecret(c);
+	return signInPage(c);
+});
 
 signInRoutes.post("/sign-in", async (c) => {
 	assertSameOrigin(c);
+	sessionSecret(c);
 	const form = await readForm(c);
 	const expected = getCookie(c, FORM_COOKIE, "host");
 	const sent = form.get("form_token");
@@ -85,10 +89,9 @@ signInRoutes.post("/sign-in", async (c) => {
 	const now = Date.now();
 	const limited = failureKeys(c.req.header("CF-Connecting-IP"), secret);
 	assertNotOverBudget(limited, now);
-	const root = adminToken(c);
 	const rootSecret = looksLikeApiKey(secret) ? strongRootToken(c.env) : rootToken(c.env);
 	if (rootSecret && (await secretsEqual(secret, rootSecret))) {
-		await startSession(c, root, null, ["admin"]);
+		await startSession(c, null);
 		return c.redirect(next, 303);
 	}
 	const key = await findApiKey(c.var.db, secret, now);
@@ -97,12 +100,12 @@ signInRoutes.post("/sign-in", async (c) => {
 		if (spent) throw spent;
 		return signInPage(c, { key: "This key is not valid (unknown, revoked or expired)." }, 401);
 	}
-	await startSession(c, root, key.id, key.scopes);
+	await startSession(c, key.id);
 	return c.redirect(next, 303);
 });
 
 /** Registered behind the session guard: signing out is a POST with the CSRF token like any other. */
-export const signOut = (c: AdminContext) => {
-	endSession(c);
+export const signOut = async (c: AdminContext) => {
+	await closeSession(c);
 	return c.redirect("/admin/sign-in?done=signed-out", 303);
 };

@@ -1,3 +1,4 @@
+import { deleteExpiredSessions } from "../admin/session";
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { cronPageSize, horizonMonths } from "../http/app-env";
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
@@ -44,6 +45,15 @@ export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
 	);
 	if (deleted > 0) {
 		console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
+	}
+	return deleted;
+}
+
+/** And the console's: admin sessions past their 8 hours. One log line only when it deleted some. */
+export async function sweepExpiredAdminSessions(env: Env, now: number) {
+	const deleted = await deleteExpiredSessions(createDb(meteredD1(env.DB, emptyUsage())), now);
+	if (deleted > 0) {
+		console.log(JSON.stringify({ event: "admin_session_sweep", trigger: "cron", deleted }));
 	}
 	return deleted;
 }

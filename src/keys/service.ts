@@ -1,6 +1,12 @@
 import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { type ApiKeyRow, type ApiKeyScope, apiKeyScopes, apiKeys } from "../db/schema";
+import {
+	type ApiKeyRow,
+	type ApiKeyScope,
+	adminSessions,
+	apiKeyScopes,
+	apiKeys,
+} from "../db/schema";
 import { notFound } from "../http/problem";
 import { generateApiKey, secretsEqual, sha256Hex } from "./secrets";
 
@@ -45,22 +51,18 @@ export function listApiKeys(
 		.limit(page.limit);
 }
 
+/** Revokes a key and, in the same batch, deletes its admin console sessions. */
 export async function revokeApiKey(db: Db, id: number, now: number): Promise<ApiKeyRow> {
-	const [row] = await db
-		.update(apiKeys)
-		.set({ revokedAt: now })
-		.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.update(apiKeys)
+			.set({ revokedAt: now })
+			.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+			.returning(),
+		db.delete(adminSessions).where(eq(adminSessions.keyId, id)),
+	]);
 	if (!row) throw notFound("API key", id);
 	return row;
-}
-
-/** A live (unrevoked) key by id: one primary-key read. */
-export function findLiveApiKey(db: Db, id: number) {
-	return db.query.apiKeys.findFirst({
-		where: and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)),
-		columns: { name: true, scopes: true },
-	});
 }
 
 /** Whether a secret has an API key's shape; anything else is never looked up. */
