@@ -97,6 +97,7 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 		scopes,
 		// The session never holds the key itself; nothing the console does is keyed by it.
 		secret: null,
+		expiresAt: session.key?.expiresAt ?? null,
 	});
 	c.set("user", {
 		keyId: session.keyId,

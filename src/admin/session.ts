@@ -42,7 +42,7 @@ export interface OpenSession {
 	keyId: number | null;
 	csrf: string;
 	/** The key's name and scopes; null when the key is revoked or expired (the session is over). */
-	key: { name: string; scopes: Scope[] } | null;
+	key: { name: string; scopes: Scope[]; expiresAt: number | null } | null;
 }
 
 /**
@@ -60,6 +60,7 @@ export async function findSession(
 			csrf: adminSessions.csrf,
 			keyName: apiKeys.name,
 			keyScopes: apiKeys.scopes,
+			keyExpiresAt: apiKeys.expiresAt,
 		})
 		.from(adminSessions)
 		.leftJoin(apiKeys, and(eq(apiKeys.id, adminSessions.keyId), liveKeyAt(now)))
@@ -68,7 +69,7 @@ export async function findSession(
 	if (!row) return undefined;
 	const key =
 		row.keyName !== null && row.keyScopes !== null
-			? { name: row.keyName, scopes: row.keyScopes }
+			? { name: row.keyName, scopes: row.keyScopes, expiresAt: row.keyExpiresAt }
 			: null;
 	return { keyId: row.keyId, csrf: row.csrf, key };
 }

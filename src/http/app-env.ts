@@ -8,6 +8,8 @@ export interface Principal {
 	scopes: ReadonlySet<string>;
 	/** The credential it presented; kept in memory only, to key what must stay private to it. */
 	secret: string | null;
+	/** When the API key expires (epoch ms); null or absent for the root token and lasting keys. */
+	expiresAt?: number | null;
 }
 
 export interface AppEnv {

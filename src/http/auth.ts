@@ -1,6 +1,14 @@
 import type { MiddlewareHandler } from "hono";
+import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { secretsEqual } from "../keys/secrets";
-import { effectiveScopes, findApiKey, looksLikeApiKey, type Scope } from "../keys/service";
+import {
+	effectiveScopes,
+	findApiKey,
+	lastUseIsStale,
+	looksLikeApiKey,
+	type Scope,
+	touchApiKey,
+} from "../keys/service";
 import type { AppEnv, Principal } from "./app-env";
 import {
 	assertNotOverBudget,
@@ -48,7 +56,12 @@ export async function authenticate(
 	db: AppEnv["Variables"]["db"],
 	authorization: string | undefined,
 	url: URL,
-	address?: string,
+	client: {
+		/** CF-Connecting-IP: failures are budgeted per address. */
+		address?: string;
+		/** Runs work after the response (last_used_at); without it, no use is recorded. */
+		waitUntil?: (work: Promise<unknown>) => void;
+	} = {},
 ): Promise<Principal> {
 	const secret = presentedSecret(authorization, url);
 	if (secret === undefined) return ANONYMOUS;
@@ -56,7 +69,7 @@ export async function authenticate(
 		throw invalidCredentials("Send the key as Authorization: Bearer <key>.", "invalid_request");
 	}
 	const now = Date.now();
-	const limited = failureKeys(address, secret);
+	const limited = failureKeys(client.address, secret);
 	assertNotOverBudget(limited, now);
 	// A secret shaped like an API key still works when a weak ADMIN_TOKEN turned the root off.
 	const root = looksLikeApiKey(secret) ? strongRootToken(env) : rootToken(env);
@@ -70,18 +83,38 @@ export async function authenticate(
 			invalidCredentials("The API key is not valid (unknown, revoked or expired).", "invalid_token")
 		);
 	}
-	return { id: `key:${key.id}`, keyId: key.id, scopes: effectiveScopes(key.scopes), secret };
+	if (client.waitUntil && lastUseIsStale(key.lastUsedAt, now)) {
+		client.waitUntil(recordUse(env, key.id, now));
+	}
+	return {
+		id: `key:${key.id}`,
+		keyId: key.id,
+		scopes: effectiveScopes(key.scopes),
+		secret,
+		expiresAt: key.expiresAt,
+	};
+}
+
+/**
+ * last_used_at, written after the response on a connection of its own (never riding the
+ * request's idempotency batch). A failure only loses a timestamp: it is logged, not thrown.
+ */
+async function recordUse(env: Env, keyId: number, now: number) {
+	try {
+		await touchApiKey(createDb(meteredD1(env.DB, emptyUsage())), keyId, now);
+	} catch (error) {
+		console.error(
+			JSON.stringify({ event: "last_used_failed", key_id: keyId, error: String(error) }),
+		);
+	}
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const url = new URL(c.req.url);
-	const principal = await authenticate(
-		c.env,
-		c.var.db,
-		c.req.header("Authorization"),
-		url,
-		c.req.header("CF-Connecting-IP"),
-	);
+	const principal = await authenticate(c.env, c.var.db, c.req.header("Authorization"), url, {
+		address: c.req.header("CF-Connecting-IP"),
+		waitUntil: (work) => c.executionCtx.waitUntil(work),
+	});
 	c.set("principal", principal);
 	const scope = requiredScope(c.req.method, c.req.path);
 	const publicRead = scope === "read" && c.env.PUBLIC_READ === "true";

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { idempotent } from "../db/retry";
 import {
 	type ApiKeyRow,
 	type ApiKeyScope,
@@ -7,7 +8,7 @@ import {
 	apiKeyScopes,
 	apiKeys,
 } from "../db/schema";
-import { notFound } from "../http/problem";
+import { ApiError, notFound } from "../http/problem";
 import { generateApiKey, secretsEqual, sha256Hex } from "./secrets";
 
 export const scopes = apiKeyScopes;
@@ -22,7 +23,49 @@ export function effectiveScopes(granted: readonly string[]): Set<Scope> {
 	return effective;
 }
 
-export async function createApiKey(db: Db, input: { name: string; scopes: Scope[] }, now: number) {
+/** Who mints a key, as far as the minting rules go: the principal's id, scopes and expiry. */
+export interface Minter {
+	id: string;
+	scopes: ReadonlySet<string>;
+	/** Epoch ms when the minter itself expires; null or absent when it does not. */
+	expiresAt?: number | null;
+}
+
+export const mintRuleMessages = {
+	admin: "Only the root token mints admin keys; an admin key mints read and write keys.",
+	scope: "A key may only mint keys with scopes it has itself.",
+	outlive: "A key may not outlive the key that mints it.",
+};
+
+/**
+ * The expiry of a key `minter` may mint with `scopes` and the asked expiry, or 403. No key mints
+ * a broader key: only the root token mints admin keys (so a leaked admin key cannot leave an
+ * admin key behind when it is revoked), scopes stay within the minter's, and a key minted by an
+ * expiring key expires no later (by default, with it).
+ */
+export function mintedExpiry(minter: Minter, scopes: Scope[], asked: number | null): number | null {
+	const refuse = (message: string, path: string) =>
+		new ApiError("forbidden", message, { errors: [{ path, message }] });
+	if (scopes.includes("admin") && minter.id !== "root")
+		throw refuse(mintRuleMessages.admin, "scopes");
+	if (scopes.some((scope) => !minter.scopes.has(scope)))
+		throw refuse(mintRuleMessages.scope, "scopes");
+	const limit = minter.expiresAt ?? null;
+	if (limit === null) return asked;
+	if (asked !== null && asked > limit) {
+		throw refuse(
+			`${mintRuleMessages.outlive} This one expires at ${new Date(limit).toISOString()}.`,
+			"expires_at",
+		);
+	}
+	return asked ?? limit;
+}
+
+export async function createApiKey(
+	db: Db,
+	input: { name: string; scopes: Scope[]; expiresAt: number | null; createdBy: string },
+	now: number,
+) {
 	const secret = generateApiKey();
 	const [row] = await db
 		.insert(apiKeys)
@@ -32,6 +75,8 @@ export async function createApiKey(db: Db, input: { name: string; scopes: Scope[
 			hash: await sha256Hex(secret),
 			scopes: [...new Set(input.scopes)],
 			createdAt: now,
+			expiresAt: input.expiresAt,
+			createdBy: input.createdBy,
 		})
 		.returning();
 	if (!row) throw new Error("key insert returned no row");
@@ -65,6 +110,32 @@ export async function revokeApiKey(db: Db, id: number, now: number): Promise<Api
 	return row;
 }
 
+/** last_used_at is rewritten at most this often per key, so that reads stay reads. */
+export const LAST_USED_GRANULARITY_MS = 60 * 60 * 1000;
+
+/** Whether a key's last_used_at is stale enough at `now` to be rewritten. */
+export const lastUseIsStale = (lastUsedAt: number | null, now: number) =>
+	lastUsedAt === null || lastUsedAt < now - LAST_USED_GRANULARITY_MS;
+
+/**
+ * Records a key's use: one UPDATE that changes nothing unless last_used_at is over an hour old,
+ * so even racing requests write the row at most once an hour. Setting an absolute value, it is
+ * safe to retry.
+ */
+export async function touchApiKey(db: Db, id: number, now: number) {
+	await idempotent(
+		db
+			.update(apiKeys)
+			.set({ lastUsedAt: now })
+			.where(
+				and(
+					eq(apiKeys.id, id),
+					or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_GRANULARITY_MS)),
+				),
+			),
+	);
+}
+
 /** Whether a secret has an API key's shape; anything else is never looked up. */
 export const looksLikeApiKey = (secret: string) => /^cal_[\w-]{20,100}$/.test(secret);
 
@@ -94,5 +165,10 @@ export function apiKeyJson(row: ApiKeyRow) {
 		prefix: row.prefix,
 		scopes: row.scopes,
 		created_at: new Date(row.createdAt).toISOString(),
+		expires_at: isoOrNull(row.expiresAt),
+		last_used_at: isoOrNull(row.lastUsedAt),
+		created_by: row.createdBy,
 	};
 }
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
