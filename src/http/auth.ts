@@ -59,8 +59,8 @@ export async function authenticate(
 	client: {
 		/** CF-Connecting-IP: failures are budgeted per address. */
 		address?: string;
-		/** Runs work after the response (last_used_at); without it, no use is recorded. */
-		waitUntil?: (work: Promise<unknown>) => void;
+		/** Takes the key's use to record (last_used_at) once the request succeeds; else none is. */
+		recordUse?: (work: () => Promise<void>) => void;
 	} = {},
 ): Promise<Principal> {
 	const secret = presentedSecret(authorization, url);
@@ -83,8 +83,8 @@ export async function authenticate(
 			invalidCredentials("The API key is not valid (unknown, revoked or expired).", "invalid_token")
 		);
 	}
-	if (client.waitUntil && lastUseIsStale(key.lastUsedAt, now)) {
-		client.waitUntil(recordUse(env, key.id, now));
+	if (client.recordUse && lastUseIsStale(key.lastUsedAt, now)) {
+		client.recordUse(() => recordUse(env, key.id, now));
 	}
 	return {
 		id: `key:${key.id}`,
@@ -111,14 +111,23 @@ async function recordUse(env: Env, keyId: number, now: number) {
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const url = new URL(c.req.url);
+	let use: (() => Promise<void>) | undefined;
 	const principal = await authenticate(c.env, c.var.db, c.req.header("Authorization"), url, {
 		address: c.req.header("CF-Connecting-IP"),
-		waitUntil: (work) => c.executionCtx.waitUntil(work),
+		recordUse: (work) => {
+			use = work;
+		},
 	});
 	c.set("principal", principal);
 	const scope = requiredScope(c.req.method, c.req.path);
 	const publicRead = scope === "read" && c.env.PUBLIC_READ === "true";
-	if (principal.scopes.has(scope) || publicRead) return next();
+	if (principal.scopes.has(scope) || publicRead) {
+		await next();
+		// A key's use is its successful requests: a rejected one changes nothing, not even this.
+		// After the response, so it adds no latency.
+		if (use && c.res.status < 400) c.executionCtx.waitUntil(use());
+		return;
+	}
 	if (principal === ANONYMOUS) {
 		throw new ApiError("unauthorized", "Send an API key: Authorization: Bearer <key>.", {
 			headers: { "WWW-Authenticate": challenge() },

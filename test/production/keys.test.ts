@@ -304,6 +304,13 @@ describe("key expiry", () => {
 describe("last_used_at", () => {
 	it("is written after the response, at most once an hour per key", async () => {
 		const key = await createKey(["read"]);
+		// A rejected request is no use of the key: it changes nothing, not even this.
+		const refused = await fetchWithVars({}, "/api/occurrences", {
+			method: "POST",
+			headers: { Authorization: `Bearer ${key.key}`, "Content-Type": "application/json" },
+			body: "{}",
+		});
+		expect(refused.status).toBe(403);
 		expect((await keyRow(key.id))?.last_used_at).toBeNull();
 		const before = Date.now();
 		const first = await use(key.key);
