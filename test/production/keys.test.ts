@@ -259,6 +259,8 @@ describe("key expiry", () => {
 			(key: any) => key.id === exact.body.id,
 		);
 		expect(listed.expires_at).toBe(at);
+		const longest = await create(ROOT_TOKEN, { scopes: ["read"], expires_in_days: 3650 });
+		expect(longest.status).toBe(201);
 	});
 
 	it("answers 400 to an expiry in the past, too far ahead, or given twice", async () => {
