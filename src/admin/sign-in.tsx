@@ -1,15 +1,8 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import {
-	assertNotOverBudget,
-	countFailure,
-	failureKeys,
-	rootToken,
-	strongRootToken,
-} from "../http/auth-limit";
+import { verifySecret } from "../http/auth-limit";
 import { ApiError } from "../http/problem";
 import { secretsEqual } from "../keys/secrets";
-import { findApiKey, looksLikeApiKey } from "../keys/service";
 import type { AdminContext, AdminEnv } from "./env";
 import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
@@ -85,22 +78,18 @@ signInRoutes.post("/sign-in", async (c) => {
 	const secret = String(form.get("key") ?? "").trim();
 	const next = safeNext(String(form.get("next") ?? ""));
 	if (secret === "") return signInPage(c, { key: "Enter an API key." }, 401);
-	// The same failure budget as bearer secrets on /api, checked before anything is compared.
-	const now = Date.now();
-	const limited = failureKeys(c.req.header("CF-Connecting-IP"), secret);
-	assertNotOverBudget(limited, now);
-	const rootSecret = looksLikeApiKey(secret) ? strongRootToken(c.env) : rootToken(c.env);
-	if (rootSecret && (await secretsEqual(secret, rootSecret))) {
-		await startSession(c, null);
-		return c.redirect(next, 303);
-	}
-	const key = await findApiKey(c.var.db, secret, now);
-	if (!key) {
-		const spent = await countFailure(c.env.AUTH_LIMITER, limited, now);
-		if (spent) throw spent;
+	// The same path as bearer secrets on /api: budgeted failures, checked before any comparison.
+	const found = await verifySecret(
+		c.env,
+		c.var.db,
+		secret,
+		c.req.header("CF-Connecting-IP"),
+		Date.now(),
+	);
+	if (!found) {
 		return signInPage(c, { key: "This key is not valid (unknown, revoked or expired)." }, 401);
 	}
-	await startSession(c, key.id);
+	await startSession(c, found.root ? null : found.key.id);
 	return c.redirect(next, 303);
 });
 

@@ -6,6 +6,10 @@
 // up in D1: an over-budget guesser learns nothing, not even from the right guess, and costs no
 // D1 work. An isolate learns of a spent budget from the limiter on its first failure after it
 // ran out, so a guesser spread over many isolates gains at most one evaluated guess per isolate.
+import type { Db } from "../db/client";
+import type { ApiKeyRow } from "../db/schema";
+import { secretsEqual } from "../keys/secrets";
+import { findApiKey, looksLikeApiKey } from "../keys/service";
 import { ApiError } from "./problem";
 
 /** Failures per address (and per key prefix) per window; wrangler.toml sets AUTH_LIMITER's. */
@@ -122,4 +126,28 @@ export function rootToken(env: Env): string | undefined {
 		"unavailable",
 		`The root token is disabled: ADMIN_TOKEN must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`). API keys still work.`,
 	);
+}
+
+/**
+ * What a presented secret is: the root token, a live API key, or nothing (a failure, counted).
+ * One path for /api and the console's sign-in: 429 before anything is compared when the client
+ * (or the key prefix) is over budget, and 429 for the failure that spends the budget.
+ */
+export async function verifySecret(
+	env: Env,
+	db: Db,
+	secret: string,
+	address: string | undefined,
+	now: number,
+): Promise<{ root: true } | { root: false; key: ApiKeyRow } | undefined> {
+	const limited = failureKeys(address, secret);
+	assertNotOverBudget(limited, now);
+	// A secret shaped like an API key still works when a weak ADMIN_TOKEN turned the root off.
+	const root = looksLikeApiKey(secret) ? strongRootToken(env) : rootToken(env);
+	if (root && (await secretsEqual(secret, root))) return { root: true };
+	const key = await findApiKey(db, secret, now);
+	if (key) return { root: false, key };
+	const spent = await countFailure(env.AUTH_LIMITER, limited, now);
+	if (spent) throw spent;
+	return undefined;
 }

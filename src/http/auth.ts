@@ -1,22 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
-import { secretsEqual } from "../keys/secrets";
-import {
-	effectiveScopes,
-	findApiKey,
-	lastUseIsStale,
-	looksLikeApiKey,
-	type Scope,
-	touchApiKey,
-} from "../keys/service";
+import { effectiveScopes, lastUseIsStale, type Scope, touchApiKey } from "../keys/service";
 import type { AppEnv, Principal } from "./app-env";
-import {
-	assertNotOverBudget,
-	countFailure,
-	failureKeys,
-	rootToken,
-	strongRootToken,
-} from "./auth-limit";
+import { verifySecret } from "./auth-limit";
 import { ApiError } from "./problem";
 
 const ALL_SCOPES = effectiveScopes(["admin"]);
@@ -69,20 +55,15 @@ export async function authenticate(
 		throw invalidCredentials("Send the key as Authorization: Bearer <key>.", "invalid_request");
 	}
 	const now = Date.now();
-	const limited = failureKeys(client.address, secret);
-	assertNotOverBudget(limited, now);
-	// A secret shaped like an API key still works when a weak ADMIN_TOKEN turned the root off.
-	const root = looksLikeApiKey(secret) ? strongRootToken(env) : rootToken(env);
-	if (root && (await secretsEqual(secret, root))) {
-		return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
-	}
-	const key = await findApiKey(db, secret, now);
-	if (!key) {
-		throw (
-			(await countFailure(env.AUTH_LIMITER, limited, now)) ??
-			invalidCredentials("The API key is not valid (unknown, revoked or expired).", "invalid_token")
+	const found = await verifySecret(env, db, secret, client.address, now);
+	if (!found) {
+		throw invalidCredentials(
+			"The API key is not valid (unknown, revoked or expired).",
+			"invalid_token",
 		);
 	}
+	if (found.root) return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
+	const { key } = found;
 	if (client.recordUse && lastUseIsStale(key.lastUsedAt, now)) {
 		client.recordUse(() => recordUse(env, key.id, now));
 	}
