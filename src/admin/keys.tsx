@@ -4,8 +4,8 @@ import { CreateFeedTokenBody } from "../feed-tokens/routes";
 import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../feed-tokens/service";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
-import { CreateKeyBody } from "../keys/routes";
-import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
+import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
+import { createApiKey, listApiKeys, mintedExpiry, revokeApiKey } from "../keys/service";
 import { limits } from "../lib/fields";
 import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
 import { FeedTokensSection } from "./feed-tokens";
@@ -37,8 +37,13 @@ keyPages.use("/keys", async (c, next) => {
 const scopeOptions: [string, string][] = [
 	["read", "read: view everything"],
 	["write", "write: also create, edit and cancel"],
-	["admin", "admin: also manage API keys"],
+	["admin", "admin: also manage API keys (only the root token mints these)"],
 ];
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const hour = (ms: number) => `${new Date(ms).toISOString().slice(0, 13).replace("T", " ")}:00 UTC`;
+const createdByLabel = (by: string | null) =>
+	by === null ? "—" : by === "root" ? "root token" : by.replace("key:", "key ");
 
 async function keysPage(
 	c: AdminContext,
@@ -57,6 +62,7 @@ async function keysPage(
 		listApiKeys(c.var.db, { limit: limits.maxListLimit }),
 		listFeedTokens(c.var.db, { limit: limits.maxListLimit }),
 	]);
+	const now = Date.now();
 	const form = options.form ?? formOf({ scopes: ["read"] });
 	const errors = options.errors ?? {};
 	return c.html(
@@ -71,7 +77,9 @@ async function keysPage(
 					</code>
 				</section>
 			)}
-			<DataTable heads={["Name", "Starts with", "Scopes", "Created", ""]}>
+			<DataTable
+				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
+			>
 				{keys.map((key) => (
 					<tr>
 						<td>{key.name}</td>
@@ -79,7 +87,14 @@ async function keysPage(
 							<code>{key.prefix}…</code>
 						</td>
 						<td>{key.scopes.join(", ")}</td>
-						<td>{new Date(key.createdAt).toISOString().slice(0, 10)}</td>
+						<td>{day(key.createdAt)}</td>
+						<td>{createdByLabel(key.createdBy)}</td>
+						<td>
+							{key.expiresAt === null
+								? "never"
+								: `${key.expiresAt <= now ? "expired " : ""}${day(key.expiresAt)}`}
+						</td>
+						<td>{key.lastUsedAt === null ? "never" : hour(key.lastUsedAt)}</td>
 						<td>
 							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
 								<button type="submit" class="danger">
@@ -110,6 +125,14 @@ async function keysPage(
 						checked={form.getAll("scopes").map(String)}
 						errors={errors}
 					/>
+					<Input
+						name="expires_in_days"
+						label="Expires after (days)"
+						type="number"
+						value={String(form.get("expires_in_days") ?? "")}
+						errors={errors}
+						hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
+					/>
 					<button type="submit">Create key</button>
 				</PostForm>
 			</section>
@@ -130,13 +153,21 @@ keyPages.get("/keys", (c) => keysPage(c));
 keyPages.post("/keys", async (c) => {
 	const form = await readForm(c);
 	const result = await attempt(() => {
-		const input = validated(CreateKeyBody, {
+		const days = formReader(form).text("expires_in_days");
+		const body = validated(CreateKeyBody, {
 			name: formReader(form).text("name"),
 			scopes: form.getAll("scopes").map(String),
+			expires_in_days: days === "" ? undefined : Number(days),
 		});
-		return createApiKey(c.var.db, input, Date.now());
+		const now = Date.now();
+		const minter = c.var.principal;
+		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
+		const input = { name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id };
+		return createApiKey(c.var.db, input, now);
 	});
-	if (result instanceof ApiError) return keysPage(c, { form, errors: formErrors(result) }, 400);
+	if (result instanceof ApiError) {
+		return keysPage(c, { form, errors: formErrors(result) }, result.status);
+	}
 	// Rendered, not redirected: the key must never travel in a URL.
 	return keysPage(c, { created: { name: result.row.name, secret: result.secret } }, 201);
 });

@@ -10,6 +10,8 @@ export interface Principal {
 	secret: string | null;
 	/** Set for a feed token: it opens the feeds only, and with a pattern id that series' only. */
 	feed?: { tokenId: number; patternId: number | null };
+	/** When the API key expires (epoch ms); null or absent for the root token and lasting keys. */
+	expiresAt?: number | null;
 }
 
 export interface AppEnv {
