@@ -2,7 +2,7 @@
 // also needs a same-origin request, the session's CSRF token and, except signing out, write scope.
 import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from "hono/cookie";
-import { MIN_SECRET_LENGTH, strongRootToken } from "../http/auth-limit";
+import { MIN_SECRET_LENGTH, strongRootToken } from "../auth/failure-budget";
 import { ApiError } from "../http/problem";
 import { effectiveScopes } from "../keys/service";
 import { secretsEqual } from "../lib/crypto";

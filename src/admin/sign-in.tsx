@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { verifySecret } from "../http/auth-limit";
+import { verifySecret } from "../auth/failure-budget";
 import { ApiError } from "../http/problem";
 import { randomToken } from "../lib/base64url";
 import { secretsEqual } from "../lib/crypto";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { requiredScope } from "../auth/authenticate";
 import type { App } from "../http/app-env";
-import { requiredScope } from "../http/auth";
 import { requestHeaders } from "../http/headers";
 import { ProblemSchema } from "../http/openapi";
 import { type ProblemCode, problemTypes } from "../http/problem";

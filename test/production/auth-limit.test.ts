@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientNetwork } from "../../src/http/auth-limit";
+import { clientNetwork } from "../../src/auth/failure-budget";
 import { signInAttempt } from "../admin-helpers";
 import { api, d1Usage, ROOT_TOKEN } from "../helpers";
 import { createKey, expectProblem, fetchWithVars } from "./support";

@@ -8,9 +8,9 @@
 // ran out, so a guesser spread over many isolates gains at most one evaluated guess per isolate.
 import type { Db } from "../db/client";
 import type { ApiKeyRow } from "../db/schema";
+import { ApiError } from "../http/problem";
 import { findApiKey, looksLikeApiKey } from "../keys/service";
 import { secretsEqual } from "../lib/crypto";
-import { ApiError } from "./problem";
 
 /** Failures per address (and per key prefix) per window; wrangler.toml sets AUTH_LIMITER's. */
 export const AUTH_WINDOW_SECONDS = 60;

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { authenticateFeedKey, misplacedSecretDetail } from "../feed-tokens/auth";
+import type { AppEnv, Principal } from "../http/app-env";
+import { ApiError } from "../http/problem";
 import { effectiveScopes, lastUseIsStale, type Scope, touchApiKey } from "../keys/service";
-import type { AppEnv, Principal } from "./app-env";
-import { verifySecret } from "./auth-limit";
-import { ApiError } from "./problem";
+import { verifySecret } from "./failure-budget";
 
 const ALL_SCOPES = effectiveScopes(["admin"]);
 const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set(), secret: null };
