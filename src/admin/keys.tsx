@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ApiKeyRow } from "../db/schema";
 import { CreateFeedTokenBody } from "../feed-tokens/routes";
 import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../feed-tokens/service";
 import { parseId } from "../http/ids";
@@ -7,7 +8,7 @@ import { ApiError } from "../http/problem";
 import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
 import { createApiKey, listApiKeys, mintedExpiry, revokeApiKey } from "../keys/service";
 import { limits } from "../lib/fields";
-import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
+import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin } from "./env";
 import { FeedTokensSection } from "./feed-tokens";
 import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
@@ -45,6 +46,85 @@ const hour = (ms: number) => `${new Date(ms).toISOString().slice(0, 13).replace(
 const createdByLabel = (by: string | null) =>
 	by === null ? "—" : by === "root" ? "root token" : by.replace("key:", "key ");
 
+function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; now: number }) {
+	return (
+		<>
+			<DataTable
+				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
+			>
+				{keys.map((key) => (
+					<tr>
+						<td>{key.name}</td>
+						<td>
+							<code>{key.prefix}…</code>
+						</td>
+						<td>{key.scopes.join(", ")}</td>
+						<td>{day(key.createdAt)}</td>
+						<td>{createdByLabel(key.createdBy)}</td>
+						<td>
+							{key.expiresAt === null
+								? "never"
+								: `${key.expiresAt <= now ? "expired " : ""}${day(key.expiresAt)}`}
+						</td>
+						<td>{key.lastUsedAt === null ? "never" : hour(key.lastUsedAt)}</td>
+						<td>
+							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
+								<button type="submit" class="danger">
+									Revoke {key.name}
+								</button>
+							</PostForm>
+						</td>
+					</tr>
+				))}
+			</DataTable>
+			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
+		</>
+	);
+}
+
+function CreateKeyForm({
+	form,
+	errors,
+	user,
+}: {
+	form: FormData;
+	errors: Errors;
+	user: AdminUser;
+}) {
+	return (
+		<section class="card">
+			<h2>Create a key</h2>
+			<PostForm action="/admin/keys" csrf={user.csrf}>
+				<ErrorSummary errors={errors} labels={{ name: "Name", scopes: "Scopes" }} />
+				<Input
+					name="name"
+					label="Name"
+					value={String(form.get("name") ?? "")}
+					errors={errors}
+					hint="Who or what uses it, e.g. Front desk tablet."
+					required
+				/>
+				<Checkboxes
+					name="scopes"
+					label="Scopes"
+					options={scopeOptions}
+					checked={form.getAll("scopes").map(String)}
+					errors={errors}
+				/>
+				<Input
+					name="expires_in_days"
+					label="Expires after (days)"
+					type="number"
+					value={String(form.get("expires_in_days") ?? "")}
+					errors={errors}
+					hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
+				/>
+				<button type="submit">Create key</button>
+			</PostForm>
+		</section>
+	);
+}
+
 async function keysPage(
 	c: AdminContext,
 	options: {
@@ -77,65 +157,8 @@ async function keysPage(
 					</code>
 				</section>
 			)}
-			<DataTable
-				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
-			>
-				{keys.map((key) => (
-					<tr>
-						<td>{key.name}</td>
-						<td>
-							<code>{key.prefix}…</code>
-						</td>
-						<td>{key.scopes.join(", ")}</td>
-						<td>{day(key.createdAt)}</td>
-						<td>{createdByLabel(key.createdBy)}</td>
-						<td>
-							{key.expiresAt === null
-								? "never"
-								: `${key.expiresAt <= now ? "expired " : ""}${day(key.expiresAt)}`}
-						</td>
-						<td>{key.lastUsedAt === null ? "never" : hour(key.lastUsedAt)}</td>
-						<td>
-							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
-								<button type="submit" class="danger">
-									Revoke {key.name}
-								</button>
-							</PostForm>
-						</td>
-					</tr>
-				))}
-			</DataTable>
-			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
-			<section class="card">
-				<h2>Create a key</h2>
-				<PostForm action="/admin/keys" csrf={user.csrf}>
-					<ErrorSummary errors={errors} labels={{ name: "Name", scopes: "Scopes" }} />
-					<Input
-						name="name"
-						label="Name"
-						value={String(form.get("name") ?? "")}
-						errors={errors}
-						hint="Who or what uses it, e.g. Front desk tablet."
-						required
-					/>
-					<Checkboxes
-						name="scopes"
-						label="Scopes"
-						options={scopeOptions}
-						checked={form.getAll("scopes").map(String)}
-						errors={errors}
-					/>
-					<Input
-						name="expires_in_days"
-						label="Expires after (days)"
-						type="number"
-						value={String(form.get("expires_in_days") ?? "")}
-						errors={errors}
-						hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
-					/>
-					<button type="submit">Create key</button>
-				</PostForm>
-			</section>
+			<KeysTable keys={keys} user={user} now={now} />
+			<CreateKeyForm form={form} errors={errors} user={user} />
 			<FeedTokensSection
 				user={user}
 				tokens={feedTokens}
