@@ -1,23 +1,27 @@
 import { cronPageSize, horizonMonths } from "../config";
-import { createDb, emptyUsage, meteredD1 } from "../db/client";
+import { createDb, emptyUsage, meteredSession } from "../db/client";
 import { causeChain } from "../db/errors";
 import { materializeDuePatterns } from "./materialize";
 import { deleteExpiredIdempotencyKeys } from "./sweeps";
 
 /**
  * The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. It goes
- * through the same retrying D1 wrapper as requests. A run that fails anyway is logged and rethrown
+ * through the same retrying D1 wrapper as requests, on a D1 session that starts at the primary
+ * (it writes, and must see every pattern written so far). A run that fails anyway is logged and rethrown
  * (so the platform records the failed invocation); every page it finished stays done, and the
  * next run carries on from there.
  */
 export async function runScheduledMaterialization(env: Env, now: number) {
 	const usage = emptyUsage();
 	try {
-		const report = await materializeDuePatterns(createDb(meteredD1(env.DB, usage)), {
-			now,
-			months: horizonMonths(env),
-			pageSize: cronPageSize(env),
-		});
+		const report = await materializeDuePatterns(
+			createDb(meteredSession(env.DB.withSession("first-primary"), usage)),
+			{
+				now,
+				months: horizonMonths(env),
+				pageSize: cronPageSize(env),
+			},
+		);
 		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report }));
 		return report;
 	} catch (error) {
@@ -39,7 +43,7 @@ export async function runScheduledMaterialization(env: Env, now: number) {
  */
 export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
 	const deleted = await deleteExpiredIdempotencyKeys(
-		createDb(meteredD1(env.DB, emptyUsage())),
+		createDb(meteredSession(env.DB.withSession("first-primary"), emptyUsage())),
 		now,
 	);
 	if (deleted > 0) {
