@@ -1,5 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createPattern, tableCounts, validPattern } from "../helpers";
+import worker from "../../src/index";
+import { api, createPattern, ROOT_TOKEN, tableCounts, validPattern } from "../helpers";
+import { runScheduled } from "../support/scheduled";
 import { expectProblem, fetchWithVars } from "./support";
 
 // D1 bookmarks: four groups of hex digits (8-8-8-32), ordered as strings from oldest to newest.
@@ -122,5 +126,63 @@ describe("X-D1-Bookmark", () => {
 			}
 		}
 		expect(operations).toBeGreaterThan(10);
+	});
+});
+
+/** env.DB, noting where each D1 session the Worker opens is asked to start. */
+function noteSessions(starts: string[]): D1Database {
+	return new Proxy(env.DB, {
+		get(target, property) {
+			if (property === "withSession") {
+				return (start: string) => {
+					starts.push(start);
+					return target.withSession(start);
+				};
+			}
+			const value = Reflect.get(target, property);
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+}
+
+describe("where each D1 session starts", () => {
+	// The local D1 has one copy, so this is only visible at the binding.
+	async function startOf(method: string, path: string, headers: Record<string, string> = {}) {
+		const starts: string[] = [];
+		const ctx = createExecutionContext();
+		const response = await worker.fetch(
+			new Request(`https://calendar.test${path}`, {
+				method,
+				headers: { Authorization: `Bearer ${ROOT_TOKEN}`, ...headers },
+			}),
+			{ ...env, DB: noteSessions(starts) },
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		expect(response.status).toBeLessThan(500);
+		return starts;
+	}
+	const bookmark = `00000001-${"0".repeat(8)}-${"0".repeat(8)}-${"0".repeat(32)}`;
+
+	it("reads anywhere, or at the client's bookmark; writes and the console at the primary", async () => {
+		const { pattern } = await createPattern();
+		expect(await startOf("GET", "/api/patterns")).toEqual(["first-unconstrained"]);
+		expect(await startOf("HEAD", "/api/patterns", { "X-D1-Bookmark": bookmark })).toEqual([
+			bookmark,
+		]);
+		expect(await startOf("GET", "/api/patterns", { "X-D1-Bookmark": "first-primary" })).toEqual([
+			"first-primary",
+		]);
+		// A write starts at the primary, which is newer than any bookmark the client holds.
+		expect(
+			await startOf("DELETE", `/api/patterns/${pattern.id}`, { "X-D1-Bookmark": bookmark }),
+		).toEqual(["first-primary"]);
+		expect(await startOf("GET", "/admin")).toEqual(["first-primary"]);
+	});
+
+	it("the Cron Trigger's chores start at the primary", async () => {
+		const starts: string[] = [];
+		await runScheduled(Date.now(), { ...env, DB: noteSessions(starts) });
+		expect(starts).toEqual(["first-primary", "first-primary"]);
 	});
 });
