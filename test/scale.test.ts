@@ -60,6 +60,28 @@ describe("scale: what one studio-year costs in D1", () => {
 		expect(bytes / sessions).toBeLessThan(340);
 	});
 
+	it("patterns: through the API, starting past the horizon so they have no sessions yet", async () => {
+		const count = 200;
+		const before = await sessionRows();
+		const bytes = await growth(async () => {
+			for (let i = 0; i < count; i++) {
+				const response = await api("POST", "/api/patterns", {
+					body: validPattern({
+						title: `Vinyasa flow ${i + 1}`,
+						description,
+						weekday: i % 7,
+						start_date: "2035-01-01",
+					}),
+				});
+				expect(response.status).toBe(201);
+			}
+		});
+		expect(await sessionRows()).toBe(before);
+		report.bytes_per_pattern = Math.round(bytes / count);
+		expect(bytes / count).toBeGreaterThan(100);
+		expect(bytes / count).toBeLessThan(400);
+	});
+
 	it("sessions: an index that leads with a calendar id adds its entries", async () => {
 		// What issue 11's (calendar_id, start_at) index costs, measured with a small-integer column
 		// of the same shape already on every row; dropped again.
