@@ -3,15 +3,16 @@ import { bodyLimit } from "hono/body-limit";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
+import { requireAuth } from "./auth/authenticate";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
+import { feedTokenRoutes } from "./feed-tokens/routes";
 import type { AppEnv } from "./http/app-env";
-import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit } from "./http/edge";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
-import { requestContext, requireJsonBodies } from "./http/request-context";
+import { requestContext, requireJsonBodies, requireValidBookmark } from "./http/request-context";
 import { validationHook } from "./http/validation";
 import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
@@ -52,7 +53,7 @@ export function createApp() {
 		}),
 	);
 
-	app.use("/api/*", requireJsonBodies);
+	app.use("/api/*", requireJsonBodies, requireValidBookmark);
 
 	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
 	// their own id.version tags first, which it keeps.
@@ -65,6 +66,7 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

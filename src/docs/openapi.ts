@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { requiredScope } from "../auth/authenticate";
 import type { App } from "../http/app-env";
-import { requiredScope } from "../http/auth";
 import { requestHeaders } from "../http/headers";
 import { ProblemSchema } from "../http/openapi";
 import { type ProblemCode, problemTypes } from "../http/problem";
@@ -27,6 +27,14 @@ const responseHeaders: Record<string, Json> = {
 		schema: {
 			type: "string",
 			example: 'd1;dur=0.42;desc="queries=2 rows_read=3 rows_written=1"',
+		},
+	},
+	D1Bookmark: {
+		description:
+			"Where this response's reads and writes left the database (D1 read replication). Send it back as X-D1-Bookmark on your next request to read your own writes. Absent only when the request touched no data.",
+		schema: {
+			type: "string",
+			example: "0000003f-00000002-00005030-2f8b1d0c6e4a7b3950d2c1e8f4a6b7c9",
 		},
 	},
 	ETag: {
@@ -67,8 +75,14 @@ export function registerHttpComponents(app: App) {
 	registry.registerComponent("securitySchemes", "bearer", {
 		type: "http",
 		scheme: "bearer",
+		description: "An API key (`cal_…`, from POST /api/keys) or the root token.",
+	});
+	registry.registerComponent("securitySchemes", "feedToken", {
+		type: "apiKey",
+		in: "query",
+		name: "key",
 		description:
-			"An API key (`cal_…`, from POST /api/keys) or the root token. Feeds (.ics) also take it as `?key=`.",
+			"A feed token (`calfeed_…`, from POST /api/feed-tokens), for the .ics feeds only; `?key=` takes nothing else.",
 	});
 	for (const [name, schema] of Object.entries(requestHeaders)) {
 		registry.registerParameter(name, schema);
@@ -165,7 +179,7 @@ function describeApiOperation(path: string, method: string, operation: Json) {
 	operation.parameters ??= [];
 	const parameters: Json[] = operation.parameters;
 	const takesInput = parameters.length > 0 || operation.requestBody || method === "post";
-	parameters.push(ref("parameters", "RequestId"));
+	parameters.push(ref("parameters", "RequestId"), ref("parameters", "D1Bookmark"));
 	if (method === "get") {
 		parameters.push(ref("parameters", "IfNoneMatch"));
 		responses[304] = {
@@ -192,6 +206,7 @@ function describeApiOperation(path: string, method: string, operation: Json) {
 		const headers: Json = response.headers;
 		headers["Server-Timing"] = ref("headers", "ServerTiming");
 		headers["X-Request-Id"] = ref("headers", "RequestId");
+		headers["X-D1-Bookmark"] = ref("headers", "D1Bookmark");
 		const code = Number(status);
 		if (code >= 200 && code < 300) {
 			if (method === "get") headers.ETag = ref("headers", "ETag");

@@ -20,6 +20,7 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 			"If-Match",
 			"If-None-Match",
 			"Idempotency-Key",
+			"X-D1-Bookmark",
 			"X-Request-Id",
 		],
 		exposeHeaders: [
@@ -29,6 +30,7 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 			"Retry-After",
 			"Server-Timing",
 			"X-Request-Id",
+			"X-D1-Bookmark",
 			"Idempotent-Replayed",
 		],
 		maxAge: 600,
@@ -36,13 +38,14 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 
 /**
  * Per-key request budget through the Workers Rate Limiting binding (per client IP when
- * anonymous). The root token is the operator's own credential and is not limited.
+ * anonymous). The root token is the operator's own credential and is not limited. A feed token
+ * has its own budget: calendar services poll every subscriber's feed from a few shared addresses.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const principal = c.var.principal;
 	if (principal.id === "root") return next();
-	const key =
-		principal.keyId === null ? `ip:${c.req.header("CF-Connecting-IP") ?? "unknown"}` : principal.id;
+	const anonymous = principal.keyId === null && !principal.feed;
+	const key = anonymous ? `ip:${c.req.header("CF-Connecting-IP") ?? "unknown"}` : principal.id;
 	const { success } = await c.env.RATE_LIMITER.limit({ key });
 	if (!success) {
 		throw new ApiError(

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -142,6 +143,7 @@ async function writeSplit(
 				.from(occurrences)
 				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
 				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
+			bumpCalendarVersion(db, now),
 		]),
 	);
 	if (!results) return undefined;

@@ -8,7 +8,7 @@ import type { BodyOf, Problem } from "./types";
 
 export type { Problem };
 
-export const ROOT_TOKEN = "test-root-token";
+export const ROOT_TOKEN = "test-root-token-0123456789abcdefghij";
 export const BASE = "https://calendar.test";
 
 export interface ApiResponse<T = unknown> {

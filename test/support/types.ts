@@ -22,6 +22,23 @@ export interface ApiKey {
 	prefix: string;
 	scopes: ApiKeyScope[];
 	created_at: string;
+	expires_at: string | null;
+	last_used_at: string | null;
+	created_by: string | null;
+}
+
+export interface FeedToken {
+	id: number;
+	name: string;
+	prefix: string;
+	pattern_id: number | null;
+	created_at: string;
+	created_by: string | null;
+}
+
+export interface NewFeedToken extends FeedToken {
+	token: string;
+	url: string;
 }
 
 export interface NewApiKey extends ApiKey {
@@ -93,11 +110,17 @@ export type BodyOf<M extends string, P extends string> = P extends
 										: ApiKey[]
 									: P extends `/api/keys/${Id}`
 										? Message
-										: P extends `/api/jobs/materialize${Query}`
-											? MaterializeReport
-											: P extends "/openapi.json"
-												? JsonObject
-												: unknown;
+										: P extends `/api/feed-tokens${Query}`
+											? Uppercase<M> extends "POST"
+												? NewFeedToken
+												: FeedToken[]
+											: P extends `/api/feed-tokens/${Id}`
+												? Message
+												: P extends `/api/jobs/materialize${Query}`
+													? MaterializeReport
+													: P extends "/openapi.json"
+														? JsonObject
+														: unknown;
 
 /** An occurrences row as D1 returns it to raw SQL (column names, booleans as 0/1). */
 export interface StoredOccurrence {
