@@ -17,6 +17,10 @@ export default defineConfig(async () => {
 					// production's. Per key: only tests that use one API key this often see it.
 					ratelimits: {
 						RATE_LIMITER: { namespace_id: "1001", simple: { limit: 20, period: 60 } },
+						// The write budget counts the root token too, which most tests write with: out of
+						// their way here; its own test swaps in TEST_WRITE_LIMITER (5 per minute).
+						WRITE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+						TEST_WRITE_LIMITER: { namespace_id: "1003", simple: { limit: 5, period: 60 } },
 					},
 				},
 			}),

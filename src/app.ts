@@ -5,7 +5,7 @@ import { adminApp } from "./admin";
 import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
-import { corsFromEnv, rateLimit } from "./http/edge";
+import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
 import { hashedEtags } from "./http/etag";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
@@ -53,7 +53,7 @@ export function createApp() {
 
 	app.use("/api/*", requireJsonBodies);
 
-	app.use("/api/*", requireAuth, rateLimit, idempotency, hashedEtags);
+	app.use("/api/*", requireAuth, rateLimit, writeLimit, idempotency, hashedEtags);
 
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/patterns", seriesRoutes);

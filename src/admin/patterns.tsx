@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { PatternRow } from "../db/schema";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import { listOccurrences } from "../occurrences/service";
 import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
@@ -83,6 +83,8 @@ patternPages.post("/patterns", async (c) => {
 			now: Date.now(),
 			generate: body.generate_occurrences ?? true,
 			monthsAhead: body.months_ahead ?? 3,
+			horizonMonths: horizonMonths(c.env),
+			maxSessions: sessionsPerWrite(c.env),
 		});
 	});
 	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
@@ -209,6 +211,7 @@ patternPages.post("/patterns/:id", async (c) => {
 				now: Date.now(),
 				requiredVersion: formReader(form).number("version"),
 				horizonMonths: horizonMonths(c.env),
+				maxSessions: sessionsPerWrite(c.env),
 			},
 		),
 	);

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { PatternRow } from "../db/schema";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import { findPattern } from "../patterns/service";
 import { type SplitOutcome, splitPattern } from "../patterns/split";
@@ -104,6 +104,7 @@ splitPages.post("/patterns/:id/split", async (c) => {
 				now: Date.now(),
 				requiredVersion: read.number("version"),
 				horizonMonths: horizonMonths(c.env),
+				maxSessions: sessionsPerWrite(c.env),
 				dryRun,
 			},
 		);

@@ -24,6 +24,12 @@ export interface MaterializeOptions {
 	pageSize?: number;
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
+	/**
+	 * Sessions this run may create (the materialize route's limits.maxSessionsPerWrite; the cron
+	 * has none). A pattern is materialized up to the slot that would pass it, and the run stops
+	 * there, incomplete: the next run carries on from that slot.
+	 */
+	maxSessions?: number;
 }
 
 /** Only what expanding a rule and moving its mark need: descriptions can be 5,000 characters. */
@@ -54,6 +60,7 @@ export async function materializeDuePatterns(
 ): Promise<MaterializeReport> {
 	const started = Date.now();
 	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
+	let sessionBudget = options.maxSessions ?? Number.POSITIVE_INFINITY;
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
@@ -86,14 +93,25 @@ export async function materializeDuePatterns(
 		const slots: SlotTuple[] = [];
 		const marks: [id: number, version: number, materializedUntil: number, next: number | null][] =
 			[];
+		let budgetSpent = false;
 		for (const pattern of page) {
 			const plan = materializationPlan(ruleOf(pattern), {
 				from: pattern.materializedUntil,
 				until,
 			});
-			for (const slot of plan.slots) slots.push([pattern.id, pattern.version, slot.start]);
+			const stop = plan.slots[sessionBudget];
+			const taken = stop ? plan.slots.slice(0, sessionBudget) : plan.slots;
+			for (const slot of taken) slots.push([pattern.id, pattern.version, slot.start]);
+			sessionBudget -= taken.length;
+			if (stop) {
+				// Done up to (not including) the first slot past the budget, which stays due.
+				if (taken.length > 0) marks.push([pattern.id, pattern.version, stop.start, stop.start]);
+				budgetSpent = true;
+				break;
+			}
 			marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
 		}
+		if (marks.length === 0) break;
 		// Every statement may run twice harmlessly (slots are unique; marks are absolute values),
 		// so the D1 wrapper may retry this batch after a transient failure.
 		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
@@ -101,6 +119,7 @@ export async function materializeDuePatterns(
 		report.patterns_scanned += page.length;
 		for (const result of results.slice(1)) report.occurrences_created += result.meta.changes;
 		report.batches += 1;
+		if (budgetSpent) break;
 		const last = page[page.length - 1];
 		if (!last || page.length < pageSize) {
 			report.complete = true;

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { jsonResponse, problems } from "../http/openapi";
 import { validationHook } from "../http/validation";
 import { limits } from "../lib/fields";
@@ -24,7 +24,9 @@ const MaterializeReport = z
 		patterns_scanned: z.number().int(),
 		occurrences_created: z.number().int(),
 		batches: z.number().int(),
-		complete: z.boolean(),
+		complete: z.boolean().openapi({
+			description: `False when the run stopped early, after its time budget or after creating ${limits.maxSessionsPerWrite} sessions (MAX_SESSIONS_PER_WRITE): run it again to carry on.`,
+		}),
 		duration_ms: z.number(),
 	})
 	.openapi("MaterializeReport", {
@@ -54,6 +56,7 @@ jobRoutes.openapi(
 		const report = await materializeDuePatterns(c.var.db, {
 			now: Date.now(),
 			months: body.months_ahead ?? horizonMonths(c.env),
+			maxSessions: sessionsPerWrite(c.env),
 		});
 		console.log(JSON.stringify({ event: "materialize", trigger: "api", ...report }));
 		return c.json(report, 200);

@@ -26,6 +26,15 @@ export const limits = {
 	maxListLimit: 2000,
 	/** Request body, in bytes (413 past it). */
 	bodyBytes: 64 * 1024,
+	/**
+	 * Sessions one request may create: a pattern create (its history from start_date included,
+	 * also when generate_occurrences=false leaves them to the next materialization), an edit or a
+	 * split that regenerates slots, one run of the materialize job. A daily class for 12 months
+	 * ahead is 366 of them, so this leaves about 20 months of daily history; the cost of one
+	 * request stays near 6 MB of D1 at the longest description (README, "Input limits").
+	 * MAX_SESSIONS_PER_WRITE (wrangler.toml) may set another value.
+	 */
+	maxSessionsPerWrite: 1000,
 } as const;
 
 /** Characters as people (and JSON Schema's maxLength) count them: code points, not UTF-16 units. */

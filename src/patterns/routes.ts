@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
@@ -50,6 +50,8 @@ patternRoutes.openapi(
 			now: Date.now(),
 			generate: body.generate_occurrences ?? true,
 			monthsAhead: body.months_ahead ?? 3,
+			horizonMonths: horizonMonths(c.env),
+			maxSessions: sessionsPerWrite(c.env),
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
@@ -124,6 +126,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
+			maxSessions: sessionsPerWrite(c.env),
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		return c.json(patternJson(pattern), 200);

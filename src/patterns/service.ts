@@ -11,7 +11,8 @@ import {
 	ruleOf,
 	skipHandledDays,
 } from "../materialization/slots";
-import { firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+import { expandSlots, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+import { checkSessionsPerWrite } from "./session-budget";
 
 /** The writable fields of a pattern, already validated. */
 export interface PatternFields {
@@ -29,6 +30,16 @@ export interface PatternFields {
 }
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
+
+export interface CreateOptions {
+	now: number;
+	generate: boolean;
+	monthsAhead: number;
+	/** The Cron Trigger's horizon: how far the next materialization goes without generate. */
+	horizonMonths: number;
+	/** Sessions this request may create (limits.maxSessionsPerWrite). */
+	maxSessions: number;
+}
 
 const DAY_MS = 86_400_000;
 const SERIES_START = Date.UTC(1970, 0, 1);
@@ -50,7 +61,7 @@ export function checkPatternRules(fields: PatternFields) {
 export async function createPattern(
 	db: Db,
 	fields: PatternFields,
-	options: { now: number; generate: boolean; monthsAhead: number },
+	options: CreateOptions,
 ): Promise<{ pattern: PatternRow; created: number }> {
 	checkPatternRules(fields);
 	const { now } = options;
@@ -58,6 +69,18 @@ export async function createPattern(
 	const until =
 		options.generate && fields.isActive ? horizonEnd(now, options.monthsAhead) : SERIES_START;
 	const plan = materializationPlan(rule, { from: SERIES_START, until });
+	if (fields.isActive) {
+		// Without generate_occurrences the next materialization (through the horizon) makes them.
+		const sessions = options.generate
+			? plan.slots.length
+			: expandSlots(rule, { from: SERIES_START, until: horizonEnd(now, options.horizonMonths) })
+					.length;
+		checkSessionsPerWrite(
+			sessions,
+			options.maxSessions,
+			"Sessions are made from start_date on: give a later start_date, a smaller months_ahead, an end_date or a count.",
+		);
+	}
 	const [inserted, slotInsert] = await db.batch([
 		db
 			.insert(patterns)
@@ -146,6 +169,14 @@ export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefine
 	}
 }
 
+export interface UpdateOptions {
+	now: number;
+	requiredVersion?: number;
+	horizonMonths: number;
+	/** Sessions a regeneration may create (limits.maxSessionsPerWrite). */
+	maxSessions: number;
+}
+
 /**
  * Applies a partial update. Future sessions that still follow the pattern change with it: copied
  * fields in place; a new slot rule (time, days, zone, interval, count, end date) replaces them with
@@ -156,7 +187,7 @@ export function updatePattern(
 	db: Db,
 	id: number,
 	changes: PatternChanges,
-	options: { now: number; requiredVersion?: number; horizonMonths: number },
+	options: UpdateOptions,
 ): Promise<PatternRow> {
 	return retryLostRace(options.requiredVersion, id, () =>
 		tryUpdatePattern(db, id, changes, options),
@@ -167,7 +198,7 @@ async function tryUpdatePattern(
 	db: Db,
 	id: number,
 	changes: PatternChanges,
-	options: { now: number; requiredVersion?: number; horizonMonths: number },
+	options: UpdateOptions,
 ): Promise<PatternRow | undefined> {
 	const { now } = options;
 	// One round trip reads the pattern and its future sessions handled by hand.
@@ -218,6 +249,11 @@ async function tryUpdatePattern(
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
 		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
+		checkSessionsPerWrite(
+			slots.length,
+			options.maxSessions,
+			"The edit remakes the sessions already materialized from now on: give the series an end_date or a count, or fewer weekdays.",
+		);
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {

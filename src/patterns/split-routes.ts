@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
-import { horizonMonths } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { etagOf, requiredVersion } from "../http/etag";
 import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
@@ -77,6 +77,7 @@ splitRoutes.openapi(
 				now: Date.now(),
 				requiredVersion: requiredVersion(c, "pattern", id),
 				horizonMonths: horizonMonths(c.env),
+				maxSessions: sessionsPerWrite(c.env),
 				dryRun: body.dry_run ?? false,
 			},
 		);

@@ -5,6 +5,7 @@ import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../materialization/slots";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
+import { checkSessionsPerWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -26,6 +27,8 @@ export interface SplitOptions {
 	now: number;
 	requiredVersion?: number;
 	horizonMonths: number;
+	/** Sessions the new series may be given (limits.maxSessionsPerWrite). */
+	maxSessions: number;
 	dryRun: boolean;
 }
 
@@ -74,6 +77,12 @@ export async function splitPattern(
 		throw staleVersion("pattern", id);
 	}
 	const plan = planSplit(current, rows, request, options);
+	// The dry run answers what the real run would, this refusal included.
+	checkSessionsPerWrite(
+		plan.created.length,
+		options.maxSessions,
+		"The new series remakes the sessions already materialized from `from` on: give changes.end_date or changes.count, or fewer weekdays.",
+	);
 	if (options.dryRun) {
 		return {
 			dryRun: true,
