@@ -25,15 +25,20 @@ export interface MaterializeOptions {
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
 	/**
-	 * Sessions this run may create (the materialize route's limits.maxSessionsPerWrite; the cron
-	 * has none). A pattern is materialized up to the slot that would pass it, and the run stops
-	 * there, incomplete: the next run carries on from that slot.
+	 * What this run may write (the materialize route's limits.maxSessionsPerWrite and
+	 * limits.maxSessionTextBytesPerWrite; the cron has no such budget). A pattern is materialized
+	 * up to the slot that would pass it, and the run stops there, incomplete: the next run carries
+	 * on from that slot.
 	 */
-	maxSessions?: number;
+	budget?: { sessions: number; textBytes: number };
 }
 
-/** Only what expanding a rule and moving its mark need: descriptions can be 5,000 characters. */
+/**
+ * Only what expanding a rule and moving its mark need, and the size of the text each session
+ * copies: descriptions can be 5,000 characters, and D1 need not send them.
+ */
 const duePatternColumns = {
+	textBytes: sql<number>`length(CAST(${patterns.title} AS BLOB)) + length(CAST(${patterns.description} AS BLOB))`,
 	id: patterns.id,
 	version: patterns.version,
 	weekdays: patterns.weekdays,
@@ -60,7 +65,8 @@ export async function materializeDuePatterns(
 ): Promise<MaterializeReport> {
 	const started = Date.now();
 	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
-	let sessionBudget = options.maxSessions ?? Number.POSITIVE_INFINITY;
+	let sessionsLeft = options.budget?.sessions ?? Number.POSITIVE_INFINITY;
+	let textBytesLeft = options.budget?.textBytes ?? Number.POSITIVE_INFINITY;
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
@@ -99,10 +105,13 @@ export async function materializeDuePatterns(
 				from: pattern.materializedUntil,
 				until,
 			});
-			const stop = plan.slots[sessionBudget];
-			const taken = stop ? plan.slots.slice(0, sessionBudget) : plan.slots;
+			// Every session stores a copy of the pattern's title and description.
+			const fits = Math.min(sessionsLeft, Math.floor(textBytesLeft / pattern.textBytes));
+			const stop = plan.slots[fits];
+			const taken = stop ? plan.slots.slice(0, fits) : plan.slots;
 			for (const slot of taken) slots.push([pattern.id, pattern.version, slot.start]);
-			sessionBudget -= taken.length;
+			sessionsLeft -= taken.length;
+			textBytesLeft -= taken.length * pattern.textBytes;
 			if (stop) {
 				// Done up to (not including) the first slot past the budget, which stays due.
 				if (taken.length > 0) marks.push([pattern.id, pattern.version, stop.start, stop.start]);

@@ -25,7 +25,7 @@ const MaterializeReport = z
 		occurrences_created: z.number().int(),
 		batches: z.number().int(),
 		complete: z.boolean().openapi({
-			description: `False when the run stopped early, after its time budget or after creating ${limits.maxSessionsPerWrite} sessions (MAX_SESSIONS_PER_WRITE): run it again to carry on.`,
+			description: `False when the run stopped early, after its time budget or after creating ${limits.maxSessionsPerWrite} sessions (MAX_SESSIONS_PER_WRITE) or copying ${limits.maxSessionTextBytesPerWrite} bytes of title and description into them: run it again to carry on.`,
 		}),
 		duration_ms: z.number(),
 	})
@@ -56,7 +56,10 @@ jobRoutes.openapi(
 		const report = await materializeDuePatterns(c.var.db, {
 			now: Date.now(),
 			months: body.months_ahead ?? horizonMonths(c.env),
-			maxSessions: sessionsPerWrite(c.env),
+			budget: {
+				sessions: sessionsPerWrite(c.env),
+				textBytes: limits.maxSessionTextBytesPerWrite,
+			},
 		});
 		console.log(JSON.stringify({ event: "materialize", trigger: "api", ...report }));
 		return c.json(report, 200);

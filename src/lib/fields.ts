@@ -35,6 +35,12 @@ export const limits = {
 	 * MAX_SESSIONS_PER_WRITE (wrangler.toml) may set another value.
 	 */
 	maxSessionsPerWrite: 1000,
+	/**
+	 * Bytes of title and description one request may copy into sessions (each session stores
+	 * its own copy): sessions × UTF-8 bytes of the pattern's title and description. 2 MiB holds a
+	 * daily class for 12 months ahead with a 5,000-character description in ASCII.
+	 */
+	maxSessionTextBytesPerWrite: 2 * 1024 * 1024,
 } as const;
 
 /** Characters as people (and JSON Schema's maxLength) count them: code points, not UTF-16 units. */

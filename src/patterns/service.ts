@@ -12,7 +12,7 @@ import {
 	skipHandledDays,
 } from "../materialization/slots";
 import { expandSlots, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
-import { checkSessionsPerWrite } from "./session-budget";
+import { checkSessionWrite } from "./session-budget";
 
 /** The writable fields of a pattern, already validated. */
 export interface PatternFields {
@@ -75,10 +75,10 @@ export async function createPattern(
 			? plan.slots.length
 			: expandSlots(rule, { from: SERIES_START, until: horizonEnd(now, options.horizonMonths) })
 					.length;
-		checkSessionsPerWrite(
-			sessions,
+		checkSessionWrite(
+			{ sessions, title: fields.title, description: fields.description },
 			options.maxSessions,
-			"Sessions are made from start_date on: give a later start_date, a smaller months_ahead, an end_date or a count.",
+			"give a later start_date (sessions are made from start_date on), a smaller months_ahead, an end_date or a count",
 		);
 	}
 	const [inserted, slotInsert] = await db.batch([
@@ -246,14 +246,16 @@ async function tryUpdatePattern(
 	});
 
 	const sessionWrites = [];
+	const copiesText = copiedFields.some((field) => field in changes);
+	// Sessions the batch creates or rewrites: the new slots, or else (a copied field changed) at
+	// most the current rule's slots still ahead.
+	let rewritten = copiesText
+		? expandSlots(ruleOf(current), { from: now, until: current.materializedUntil }).length
+		: 0;
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
 		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
-		checkSessionsPerWrite(
-			slots.length,
-			options.maxSessions,
-			"The edit remakes the sessions already materialized from now on: give the series an end_date or a count, or fewer weekdays.",
-		);
+		rewritten = slots.length;
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
@@ -267,7 +269,12 @@ async function tryUpdatePattern(
 			),
 		);
 	}
-	if (copiedFields.some((field) => field in changes)) {
+	checkSessionWrite(
+		{ sessions: rewritten, title: next.title, description: next.description },
+		options.maxSessions,
+		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
+	);
+	if (copiesText) {
 		sessionWrites.push(
 			db
 				.update(occurrences)

@@ -5,7 +5,7 @@ import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../materialization/slots";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
-import { checkSessionsPerWrite } from "./session-budget";
+import { checkSessionWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -78,10 +78,10 @@ export async function splitPattern(
 	}
 	const plan = planSplit(current, rows, request, options);
 	// The dry run answers what the real run would, this refusal included.
-	checkSessionsPerWrite(
-		plan.created.length,
+	checkSessionWrite(
+		{ sessions: plan.created.length, ...plan.newPattern },
 		options.maxSessions,
-		"The new series remakes the sessions already materialized from `from` on: give changes.end_date or changes.count, or fewer weekdays.",
+		"give changes.end_date, changes.count or fewer weekdays (the new series remakes the sessions materialized from `from` on)",
 	);
 	if (options.dryRun) {
 		return {

@@ -57,11 +57,39 @@ async function send(
 
 function expectTooManySessions(response: ApiResponse, sessions: number, limit: number) {
 	const problem = expectProblem(response, 400);
-	expect(problem.detail).toContain(`would create ${sessions} sessions`);
+	expect(problem.detail).toContain(`would write ${sessions} sessions`);
 	expect(problem.detail).toContain(`at most ${limit}`);
 	expect(problem.errors).toEqual([{ path: "(sessions)", message: problem.detail }]);
 	return problem.detail;
 }
+
+/** D1's database size now (every result's meta carries it). */
+async function databaseBytes() {
+	return (await env.DB.prepare("SELECT 1").run()).meta.size_after;
+}
+
+// First in the file, before anything is deleted: new rows then take new pages, so the growth of
+// the database is what the sessions cost.
+describe("what a session costs in D1", () => {
+	it.each([
+		["an empty description", "", 250, 400],
+		["5,000 ASCII characters", "d".repeat(5000), 5_000, 6_000],
+		["5,000 four-byte characters", "\u{1F9D8}".repeat(5000), 20_000, 21_000],
+	] as const)(
+		"stores a session with %s in the measured bytes",
+		async (_, description, min, max) => {
+			const before = await databaseBytes();
+			const created = await api("POST", "/api/patterns", {
+				body: daily({ title: "t".repeat(200), description, start_date: "2026-10-01" }),
+			});
+			expect(created.status, JSON.stringify(created.body)).toBe(201);
+			const perSession = ((await databaseBytes()) - before) / created.body.occurrences_created;
+			console.info(`bytes per session with ${_}: ${Math.round(perSession)}`);
+			expect(perSession).toBeGreaterThan(min);
+			expect(perSession).toBeLessThan(max);
+		},
+	);
+});
 
 describe("POST /api/patterns: sessions per request", () => {
 	it("refuses a seven-weekday series from 1970, 12 months ahead, and writes nothing", async () => {
@@ -102,8 +130,57 @@ describe("POST /api/patterns: sessions per request", () => {
 			body: daily({ start_date: "2020-01-01", generate_occurrences: false }),
 		});
 		expectProblem(response, 400);
-		expect(response.body.detail).toMatch(/would create \d+ sessions/);
+		expect(response.body.detail).toMatch(/would write \d+ sessions/);
 		expect(await tableCounts()).toEqual(before);
+	});
+});
+
+describe("copied text per request", () => {
+	const limit = limits.maxSessionTextBytesPerWrite;
+	const title = "Daily stretch";
+
+	it(`creates ${limit} bytes of session text and refuses one more`, async () => {
+		// 512 sessions × 4,096 bytes of title and description = 2 MiB.
+		const sessions = 512;
+		const body = (descriptionBytes: number) =>
+			daily({
+				title,
+				description: "d".repeat(descriptionBytes),
+				start_date: dateOf(LAST_DAY - (sessions - 1) * DAY_MS),
+			});
+		const fits = limit / sessions - title.length;
+		const atLimit = await api("POST", "/api/patterns", { body: body(fits) });
+		expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(201);
+		expect(atLimit.body.occurrences_created).toBe(sessions);
+
+		const before = await tableCounts();
+		const over = await api("POST", "/api/patterns", { body: body(fits + 1) });
+		const problem = expectProblem(over, 400);
+		expect(problem.detail).toContain(`${limit + sessions} bytes`);
+		expect(problem.detail).toContain(`at most ${limit}`);
+		expect(problem.detail).toContain("shorter description");
+		expect(await tableCounts()).toEqual(before);
+	});
+
+	it("lets PATCH copy a description into every session up to the limit, not past it", async () => {
+		const { pattern, occurrences_created: sessions } = (
+			await api("POST", "/api/patterns", { body: daily({ title, months_ahead: 12 }) })
+		).body;
+		expect(sessions).toBe(365);
+		// Two-byte characters, so that the byte budget is reached within 5,000 characters.
+		const fits = Math.floor(limit / sessions) - title.length;
+		const describe = (bytes: number) =>
+			api("PATCH", `/api/patterns/${pattern.id}`, {
+				body: { description: "é".repeat(Math.floor(bytes / 2)) + "d".repeat(bytes % 2) },
+			});
+
+		const before = await sessionsOf(pattern.id);
+		expectProblem(await describe(fits + 1), 400);
+		expect(await sessionsOf(pattern.id)).toEqual(before);
+		const done = await describe(fits);
+		expect(done.status, JSON.stringify(done.body)).toBe(200);
+		const after = await sessionsOf(pattern.id);
+		expect(new TextEncoder().encode(after[0]?.description).length).toBe(fits);
 	});
 });
 
@@ -181,6 +258,32 @@ describe("POST /api/jobs/materialize: sessions per run", () => {
 		expect(new Set(days).size).toBe(31);
 		expect(days.at(0)).toBe("2026-12-03");
 		expect(days.at(-1)).toBe("2027-01-02");
+	});
+
+	it("stops where the copied text would pass its limit", async () => {
+		await emptyTables();
+		const title = "Daily stretch";
+		const description = "\u{1F9D8}".repeat(5000);
+		const ids = [];
+		for (let made = 0; made < 2; made++) {
+			const created = await api("POST", "/api/patterns", {
+				body: daily({ title, description, generate_occurrences: false }),
+			});
+			expect(created.status, JSON.stringify(created.body)).toBe(201);
+			ids.push(created.body.pattern.id);
+		}
+		const run = () => api("POST", "/api/jobs/materialize", { body: { months_ahead: 3 } });
+		const perSession = title.length + 4 * 5000;
+		const first = await run();
+		expect(first.body).toMatchObject({
+			occurrences_created: Math.floor(limits.maxSessionTextBytesPerWrite / perSession),
+			complete: false,
+		});
+		const second = await run();
+		expect(second.body.complete).toBe(true);
+		// Dec 3 to Mar 2, for each of the two patterns.
+		expect(first.body.occurrences_created + second.body.occurrences_created).toBe(2 * 90);
+		for (const id of ids) expect(await sessionsOf(id)).toHaveLength(90);
 	});
 });
 
