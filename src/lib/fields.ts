@@ -30,8 +30,8 @@ export const limits = {
 	 * Sessions one request may create: a pattern create (its history from start_date included,
 	 * also when generate_occurrences=false leaves them to the next materialization), an edit or a
 	 * split that regenerates slots, one run of the materialize job. A daily class for 12 months
-	 * ahead is 366 of them, so this leaves about 20 months of daily history; the cost of one
-	 * request stays near 6 MB of D1 at the longest description (README, "Input limits").
+	 * ahead is 366 of them, so this leaves about 20 months of daily history. With the text limit
+	 * below, one request stores at most about 2.3 MB in D1 (README, "Input limits").
 	 * MAX_SESSIONS_PER_WRITE (wrangler.toml) may set another value.
 	 */
 	maxSessionsPerWrite: 1000,
