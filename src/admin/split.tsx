@@ -37,8 +37,8 @@ const Preview: FC<{ outcome: SplitOutcome }> = ({ outcome }) => {
 					“{newPattern.title}” starts on {newPattern.startDate}: {describePattern(newPattern)}.
 				</li>
 				<li>
-					{created.length} sessions will be created and {moved.length} replaced; {kept.length}{" "}
-					edited, cancelled, completed or past sessions stay as they are.
+					{created.count} sessions will be created and {moved.count} replaced; {kept.count} edited,
+					cancelled, completed or past sessions stay as they are.
 				</li>
 			</ul>
 		</section>

@@ -103,6 +103,15 @@ function fieldsOf(pattern: PatternRow): PatternFields {
 	};
 }
 
+/**
+ * The kept sessions whose day a new slot (at or after `now`) can fall on: local days in two zones
+ * differ by less than two days. Years of history are thus not converted to local dates one by one.
+ */
+const holdingDaysAhead = (kept: OccurrenceRow[], now: number) =>
+	kept.filter((row) => row.originalStartAt !== null && row.originalStartAt >= now - 2 * DAY_MS);
+
+const DAY_MS = 86_400_000;
+
 export function planSplit(
 	current: PatternRow,
 	rows: OccurrenceRow[],
@@ -160,7 +169,9 @@ export function planSplit(
 		},
 		firstDay,
 		cut,
-		created: skipHandledDays(plan.slots, kept, fields.timezone).map((slot) => slot.start),
+		created: skipHandledDays(plan.slots, holdingDaysAhead(kept, now), fields.timezone).map(
+			(slot) => slot.start,
+		),
 		moved,
 		kept,
 	};

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -13,14 +13,31 @@ export type SessionSummary = Pick<
 	"startAt" | "originalStartAt" | "status" | "isException"
 > & { id: number | null };
 
+/** How many sessions a split answers per list: a split from 1970 keeps some 20,000. */
+export const SESSIONS_LISTED = 100;
+
+/** A list of sessions as a split answers it: how many, and the first SESSIONS_LISTED by start. */
+export interface SessionList {
+	count: number;
+	first: SessionSummary[];
+}
+
 export interface SplitOutcome {
 	dryRun: boolean;
 	oldPattern: PatternRow;
 	/** The new pattern; its id is null in a dry run. */
 	newPattern: Omit<PatternRow, "id"> & { id: number | null };
-	created: SessionSummary[];
-	moved: SessionSummary[];
-	kept: SessionSummary[];
+	created: SessionList;
+	moved: SessionList;
+	kept: SessionList;
+}
+
+const byStart = (a: SessionSummary, b: SessionSummary) =>
+	a.startAt - b.startAt || (a.id ?? 0) - (b.id ?? 0);
+
+/** All of a list, in start order, as its count and first page. */
+function listed(sessions: SessionSummary[]): SessionList {
+	return { count: sessions.length, first: sessions.toSorted(byStart).slice(0, SESSIONS_LISTED) };
 }
 
 export interface SplitOptions {
@@ -88,15 +105,17 @@ export async function splitPattern(
 			dryRun: true,
 			oldPattern: plan.oldPattern,
 			newPattern: { ...plan.newPattern, id: null },
-			created: plan.created.map((start) => ({
-				id: null,
-				startAt: start,
-				originalStartAt: start,
-				status: "scheduled",
-				isException: false,
-			})),
-			moved: plan.moved,
-			kept: plan.kept,
+			created: listed(
+				plan.created.map((start) => ({
+					id: null,
+					startAt: start,
+					originalStartAt: start,
+					status: "scheduled",
+					isException: false,
+				})),
+			),
+			moved: listed(plan.moved),
+			kept: listed(plan.kept),
 		};
 	}
 	const outcome = await writeSplit(db, id, current.version, plan);
@@ -122,6 +141,10 @@ async function writeSplit(
 	// The new pattern's id is assigned inside the batch: "(SELECT max(id) FROM patterns)" is the
 	// row the batch inserted, since D1 runs a batch as one transaction with no other writer.
 	const newPatternId = sql`(SELECT max(id) FROM ${patterns})`;
+	const keptSessions = and(
+		eq(occurrences.patternId, id),
+		gte(occurrences.originalStartAt, plan.firstDay),
+	);
 	const results = await unlessOutraced(
 		db.batch([
 			advancePattern(db, id, version, {
@@ -150,12 +173,14 @@ async function writeSplit(
 			db
 				.select(summary)
 				.from(occurrences)
-				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
-				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
+				.where(keptSessions)
+				.orderBy(asc(occurrences.startAt), asc(occurrences.id))
+				.limit(SESSIONS_LISTED),
+			db.select({ count: count() }).from(occurrences).where(keptSessions),
 		]),
 	);
 	if (!results) return undefined;
-	const [ended, inserted, moved, created, swept, kept] = results;
+	const [ended, inserted, moved, created, swept, kept, [keptCount]] = results;
 	const oldRow = ended[0];
 	const newRow = inserted[0];
 	if (!oldRow || !newRow) throw new Error("split batch returned no pattern row");
@@ -164,8 +189,8 @@ async function writeSplit(
 		dryRun: false,
 		oldPattern: oldRow,
 		newPattern: newRow,
-		created: created.filter((row) => !sweptIds.has(row.id)),
-		moved,
-		kept,
+		created: listed(created.filter((row) => !sweptIds.has(row.id))),
+		moved: listed(moved),
+		kept: { count: keptCount?.count ?? 0, first: kept },
 	};
 }
