@@ -1,7 +1,7 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
-import { patterns } from "../db/schema";
+import { type PatternRow, patterns } from "../db/schema";
 import { insertSlotsInChunks, ruleOf, type SlotTuple } from "../materialization/slots";
 import { horizonEnd, materializationPlan } from "../recurrence";
 
@@ -31,6 +31,8 @@ export interface MaterializeOptions {
 	 * on from that slot.
 	 */
 	budget?: { sessions: number; textBytes: number };
+	/** What one batch may write (default BATCH_BUDGET); a page that owes more takes several. */
+	batchBudget?: { sessions: number; textBytes: number };
 }
 
 /**
@@ -64,9 +66,11 @@ export async function materializeDuePatterns(
 	options: MaterializeOptions,
 ): Promise<MaterializeReport> {
 	const started = Date.now();
-	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
-	let sessionsLeft = options.budget?.sessions ?? Number.POSITIVE_INFINITY;
-	let textBytesLeft = options.budget?.textBytes ?? Number.POSITIVE_INFINITY;
+	const { now, pageSize = 1_000, timeBudgetMs = 20_000, batchBudget = BATCH_BUDGET } = options;
+	const run = {
+		sessions: options.budget?.sessions ?? Number.POSITIVE_INFINITY,
+		textBytes: options.budget?.textBytes ?? Number.POSITIVE_INFINITY,
+	};
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
@@ -96,50 +100,81 @@ export async function materializeDuePatterns(
 			report.complete = true;
 			break;
 		}
-		const slots: SlotTuple[] = [];
-		const marks: [id: number, version: number, materializedUntil: number, next: number | null][] =
-			[];
-		let budgetSpent = false;
-		for (const pattern of page) {
-			const plan = materializationPlan(ruleOf(pattern), {
-				from: pattern.materializedUntil,
-				until,
-			});
-			// Every session stores a copy of the pattern's title and description.
-			const fits = Math.min(sessionsLeft, Math.floor(textBytesLeft / pattern.textBytes));
-			const stop = plan.slots[fits];
-			const taken = stop ? plan.slots.slice(0, fits) : plan.slots;
-			for (const slot of taken) slots.push([pattern.id, pattern.version, slot.start]);
-			sessionsLeft -= taken.length;
-			textBytesLeft -= taken.length * pattern.textBytes;
-			if (stop) {
-				// Done up to (not including) the first slot past the budget, which stays due.
-				if (taken.length > 0) marks.push([pattern.id, pattern.version, stop.start, stop.start]);
-				budgetSpent = true;
-				break;
-			}
-			marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
-		}
-		if (marks.length === 0) break;
+		const budget = {
+			sessions: Math.min(run.sessions, batchBudget.sessions),
+			textBytes: Math.min(run.textBytes, batchBudget.textBytes),
+		};
+		const { slots, marks, lastMarked, cut } = planPage(page, until, budget);
+		if (!lastMarked) break;
 		// Every statement may run twice harmlessly (slots are unique; marks are absolute values),
 		// so the D1 wrapper may retry this batch after a transient failure.
 		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
 		const results = await db.batch([idempotent(advanceMarks(db, marks)), ...inserts]);
-		report.patterns_scanned += page.length;
+		report.patterns_scanned += marks.length;
 		for (const result of results.slice(1)) report.occurrences_created += result.meta.changes;
 		report.batches += 1;
-		if (budgetSpent) break;
-		const last = page[page.length - 1];
-		if (!last || page.length < pageSize) {
+		run.sessions -= slots.length;
+		run.textBytes -= budget.textBytes - cut.textBytesLeft;
+		// The run's own budget is spent: stop, incomplete. A batch's only ends the page early.
+		if (cut.pattern && (run.sessions < 1 || run.textBytes < cut.pattern.textBytes)) break;
+		if (!cut.pattern && page.length < pageSize) {
 			report.complete = true;
 			break;
 		}
-		after = { nextSlotAt: last.nextSlotAt ?? 0, id: last.id };
+		// The next page starts after the last pattern given a mark, as it was read: a pattern cut
+		// short comes again later in the run, its next slot having moved on.
+		after = { nextSlotAt: lastMarked.nextSlotAt ?? 0, id: lastMarked.id };
 		// Checked after a page, not before: however small the budget, every run makes progress.
 		if (Date.now() - started >= timeBudgetMs) break;
 	}
 	report.duration_ms = Date.now() - started;
 	return report;
+}
+
+/**
+ * Sessions and bytes of copied title and description one batch may write: a page of 1,000
+ * patterns that each owe months of sessions (after an outage, a longer HORIZON_MONTHS, or patterns
+ * created without generate_occurrences) is cut into batches that D1 can commit, five INSERTs of
+ * SLOTS_PER_STATEMENT at most. A daily run's page of 1,000 patterns owes about 1,000.
+ */
+const BATCH_BUDGET = { sessions: 20_000, textBytes: 32 * 1024 * 1024 };
+
+type DuePattern = { textBytes: number } & Parameters<typeof ruleOf>[0] &
+	Pick<PatternRow, "id" | "version" | "materializedUntil" | "nextSlotAt">;
+
+/**
+ * A page's slots and marks within a budget. A pattern that does not fit whole is materialized up
+ * to (not including) its first slot past the budget, which stays due, and the page ends there.
+ */
+function planPage(
+	page: DuePattern[],
+	until: number,
+	budget: { sessions: number; textBytes: number },
+) {
+	const slots: SlotTuple[] = [];
+	const marks: [id: number, version: number, materializedUntil: number, next: number | null][] = [];
+	let { sessions, textBytes } = budget;
+	let lastMarked: DuePattern | null = null;
+	for (const pattern of page) {
+		const plan = materializationPlan(ruleOf(pattern), { from: pattern.materializedUntil, until });
+		// Every session stores a copy of the pattern's title and description.
+		const fits = Math.min(sessions, Math.floor(textBytes / pattern.textBytes));
+		const stop = plan.slots[fits];
+		const taken = stop ? plan.slots.slice(0, fits) : plan.slots;
+		for (const slot of taken) slots.push([pattern.id, pattern.version, slot.start]);
+		sessions -= taken.length;
+		textBytes -= taken.length * pattern.textBytes;
+		if (stop) {
+			if (taken.length > 0) {
+				marks.push([pattern.id, pattern.version, stop.start, stop.start]);
+				lastMarked = pattern;
+			}
+			return { slots, marks, lastMarked, cut: { pattern, textBytesLeft: textBytes } };
+		}
+		marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
+		lastMarked = pattern;
+	}
+	return { slots, marks, lastMarked, cut: { pattern: null, textBytesLeft: textBytes } };
 }
 
 /** Moves each pattern's materialization mark, unless the pattern changed since it was read. */

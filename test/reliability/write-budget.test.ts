@@ -3,6 +3,8 @@
 // checked before anything is written, and the WRITE_LIMITER budget, root token included.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { materializeDuePatterns } from "../../src/jobs/materialize";
 import { limits } from "../../src/lib/fields";
 import { expandSlots } from "../../src/recurrence";
 import {
@@ -16,6 +18,7 @@ import {
 	useClock,
 } from "../helpers";
 import { createKey, fetchWithVars } from "../production/support";
+import { calendarViolations } from "../support/invariants";
 
 const NOW = "2026-12-02T12:00:00Z";
 useClock(NOW);
@@ -284,6 +287,27 @@ describe("POST /api/jobs/materialize: sessions per run", () => {
 		// Dec 3 to Mar 2, for each of the two patterns.
 		expect(first.body.occurrences_created + second.body.occurrences_created).toBe(2 * 90);
 		for (const id of ids) expect(await sessionsOf(id)).toHaveLength(90);
+	});
+});
+
+describe("the Cron Trigger's batches", () => {
+	it("cuts a page that owes more than a batch may write into several, without gap or duplicate", async () => {
+		await emptyTables();
+		for (let made = 0; made < 5; made++) {
+			const created = await api("POST", "/api/patterns", {
+				body: daily({ title: `Owed ${made}`, generate_occurrences: false }),
+			});
+			expect(created.status).toBe(201);
+		}
+		// Five patterns owing 31 sessions each, one page, batches of at most 20 sessions.
+		const report = await materializeDuePatterns(createDb(env.DB), {
+			now: Date.now(),
+			months: 1,
+			batchBudget: { sessions: 20, textBytes: 1_000_000 },
+		});
+		expect(report).toMatchObject({ occurrences_created: 155, complete: true, batches: 8 });
+		expect(await calendarViolations({ horizon: Date.UTC(2027, 0, 3) })).toEqual([]);
+		expect((await tableCounts())?.occurrences).toBe(155);
 	});
 });
 
