@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -72,24 +72,7 @@ export async function splitPattern(
 	request: SplitRequest,
 	options: SplitOptions,
 ): Promise<SplitOutcome> {
-	// One round trip reads the pattern and its sessions from `from` on. The pattern's zone, which
-	// places `from` on the time line, is not known yet: two days of slack cover every UTC offset,
-	// and the plan keeps only the sessions from local midnight on.
-	const [found, rows] = await db.batch([
-		db.select().from(patterns).where(livePattern(id)).limit(1),
-		db
-			.select()
-			.from(occurrences)
-			.where(
-				and(
-					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * DAY_MS),
-				),
-			)
-			.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
-	]);
-	const current = found[0];
-	if (!current) throw notFound("Pattern", id);
+	const { current, rows, history } = await readSplit(db, id, request.from, options.now);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
@@ -115,7 +98,12 @@ export async function splitPattern(
 				})),
 			),
 			moved: listed(plan.moved),
-			kept: listed(plan.kept),
+			kept: {
+				count: history.count(plan.firstDay) + plan.kept.length,
+				first: [...history.first(plan.firstDay), ...plan.kept]
+					.toSorted(byStart)
+					.slice(0, SESSIONS_LISTED),
+			},
 		};
 	}
 	const outcome = await writeSplit(db, id, current.version, plan);
@@ -128,6 +116,69 @@ export async function splitPattern(
 		"conflict",
 		`Pattern ${id} was changed by another request while it was being split; nothing was written. Fetch it and retry.`,
 	);
+}
+
+/**
+ * One round trip reads the pattern and its sessions from `from` on. The pattern's zone, which
+ * places `from` on the time line, is not known yet: two days of slack cover every UTC offset, and
+ * the plan keeps only the sessions from local midnight (`firstDay`) on.
+ *
+ * Sessions the split may move or whose day a new slot may fall on are read whole: those from two
+ * days before now on, and any unedited scheduled one still to come. The others are history, which
+ * the split keeps whatever it is (years of it, from a `from` long past): only counted, and their
+ * first page read. The few near `from` are read apart, since which of them come before `firstDay`
+ * is known only once the zone is.
+ */
+async function readSplit(db: Db, id: number, from: string, now: number) {
+	const lo = Date.parse(from) - 2 * DAY_MS;
+	const recent = Math.max(lo, now - 2 * DAY_MS);
+	// firstDay is within 38 hours after lo (UTC+14 to UTC−12): three days cover it.
+	const nearFrom = Math.min(recent, lo + 3 * DAY_MS);
+	const ofPattern = eq(occurrences.patternId, id);
+	const mayMove = sql`(${occurrences.status} = 'scheduled' AND ${occurrences.isException} = 0 AND ${occurrences.startAt} >= ${now})`;
+	const historyIn = (start: number, end: number) =>
+		and(
+			ofPattern,
+			gte(occurrences.originalStartAt, start),
+			lt(occurrences.originalStartAt, end),
+			not(mayMove),
+		);
+	const byStartOrder = [asc(occurrences.startAt), asc(occurrences.id)] as const;
+	const [found, rows, near, [older], olderFirst] = await db.batch([
+		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db
+			.select()
+			.from(occurrences)
+			.where(
+				and(
+					ofPattern,
+					gte(occurrences.originalStartAt, lo),
+					or(gte(occurrences.originalStartAt, recent), mayMove),
+				),
+			)
+			.orderBy(...byStartOrder),
+		db.select(summary).from(occurrences).where(historyIn(lo, nearFrom)),
+		db.select({ count: count() }).from(occurrences).where(historyIn(nearFrom, recent)),
+		db
+			.select(summary)
+			.from(occurrences)
+			.where(historyIn(nearFrom, recent))
+			.orderBy(...byStartOrder)
+			.limit(SESSIONS_LISTED),
+	]);
+	const current = found[0];
+	if (!current) throw notFound("Pattern", id);
+	const nearKept = (firstDay: number) =>
+		near.filter((row) => row.originalStartAt !== null && row.originalStartAt >= firstDay);
+	return {
+		current,
+		rows,
+		/** The history from `firstDay` on: all kept, so counted and listed as kept. */
+		history: {
+			count: (firstDay: number) => nearKept(firstDay).length + (older?.count ?? 0),
+			first: (firstDay: number) => [...nearKept(firstDay), ...olderFirst],
+		},
+	};
 }
 
 async function writeSplit(
