@@ -1,10 +1,15 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// The same "zod" the deployed bundle takes (wrangler.toml [alias]), so the tests run production's zod.
+// A root-relative path: Vite resolves it from the project root.
+const zodSlim = "/src/lib/zod-slim/index.js";
+
 export default defineConfig(async () => {
 	// Relative to the project root, where npm runs vitest.
 	const migrations = await readD1Migrations("migrations");
 	return {
+		resolve: { alias: [{ find: /^zod$/, replacement: zodSlim }] },
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },

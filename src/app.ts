@@ -1,15 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
+import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
 import type { AppEnv } from "./http/app-env";
 import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
-import { hashedEtags } from "./http/etag";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
-import { ApiError, causeChain, problemResponse, toApiError } from "./http/problem";
+import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { requestContext, requireJsonBodies } from "./http/request-context";
 import { validationHook } from "./http/validation";
 import { feedRoutes } from "./ical/routes";
@@ -53,7 +54,9 @@ export function createApp() {
 
 	app.use("/api/*", requireJsonBodies);
 
-	app.use("/api/*", requireAuth, rateLimit, writeLimit, idempotency, hashedEtags);
+	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
+	// their own id.version tags first, which it keeps.
+	app.use("/api/*", requireAuth, rateLimit, writeLimit, idempotency, etag());
 
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/patterns", seriesRoutes);

@@ -183,6 +183,25 @@ describe("POST forms: CSRF and origin", () => {
 		expect(huge.headers.get("Content-Type")).toMatch(/^text\/html/);
 	});
 
+	it("refuses a forged sign-out (no token, a wrong one, another origin) and the session keeps working", async () => {
+		const { cookie, csrf } = await signIn();
+		const forgeries: { form: Record<string, string>; headers?: Record<string, string> }[] = [
+			{ form: {} },
+			{ form: { csrf: "not-the-token" } },
+			{
+				form: { csrf },
+				headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+			},
+			{ form: { csrf }, headers: { Origin: "https://evil.example" } },
+		];
+		for (const forged of forgeries) {
+			const out = await visit("/admin/sign-out", { cookie, ...forged });
+			expect(out.status).toBe(403);
+			expect(out.headers.getSetCookie().join()).not.toContain("__Host-admin_session=");
+			expect((await visit("/admin", { cookie })).status).toBe(200);
+		}
+	});
+
 	it("signs out with the token and clears the cookie", async () => {
 		const { cookie, csrf } = await signIn();
 		const out = await visit("/admin/sign-out", { cookie, form: { csrf } });

@@ -8,8 +8,8 @@ import {
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { random } from "../scripts/bench/random.mjs";
+import { horizonMonths } from "../src/config";
 import { createDb, emptyUsage, meteredD1 } from "../src/db/client";
-import { horizonMonths } from "../src/http/app-env";
 import worker from "../src/index";
 import { materializeDuePatterns } from "../src/jobs/materialize";
 import { expandSlots, firstSlotAtOrAfter, horizonEnd, type WeeklyRule } from "../src/recurrence";

@@ -53,6 +53,26 @@ describe("GET /api/patterns/{id}/occurrences", () => {
 		]);
 	});
 
+	it("returns a long session that started more than 2 h before the window and still runs in it", async () => {
+		const { pattern } = await createPattern({
+			title: "Night shift",
+			weekday: 0,
+			time: "20:00",
+			timezone: "UTC",
+			duration_minutes: 600,
+			start_date: firstMonday,
+			count: 2,
+		});
+		// Started at 20:00, runs to 06:00 the next morning: ten hours before a 04:00 window.
+		const next = addDays(firstMonday, 1);
+		const query = `start=${next}T04:00:00Z&end=${next}T05:00:00Z`;
+		const all = await api("GET", `/api/occurrences?${query}`);
+		const series = await api("GET", `/api/patterns/${pattern.id}/occurrences?${query}`);
+		expect(all.body.map((o: any) => o.start_datetime)).toEqual([`${firstMonday}T20:00:00Z`]);
+		expect(series.status).toBe(200);
+		expect(series.body).toEqual(all.body);
+	});
+
 	it("filters by status and pages with the same Link cursor as GET /api/occurrences", async () => {
 		const { mondays } = await seedTwoSeries();
 		const first = await api("GET", `/api/patterns/${mondays.id}/occurrences?${WINDOW}`);

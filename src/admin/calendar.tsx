@@ -3,19 +3,18 @@ import type { FC } from "hono/jsx";
 import type { OccurrenceRow } from "../db/schema";
 import { limits } from "../lib/fields";
 import { listOccurrences } from "../occurrences/service";
+import { addDays, startOfLocalDay } from "../recurrence";
 import { type AdminContext, type AdminEnv, canWrite } from "./env";
 import { Select } from "./fields";
 import { noticeFor } from "./forms";
 import { Page, StatusBadge } from "./ui";
 import {
-	addDays,
 	COMMON_ZONES,
 	localParts,
 	mondayOf,
 	monthName,
 	realDate,
 	shortDay,
-	startOfDay,
 	todayIn,
 } from "./zoned";
 
@@ -25,14 +24,14 @@ export const calendarRoutes = new Hono<AdminEnv>();
 async function sessionsByDay(c: AdminContext, first: string, days: number) {
 	const timezone = c.var.user.timezone;
 	const rows = await listOccurrences(c.var.db, {
-		start: startOfDay(first, timezone),
-		end: startOfDay(addDays(first, days), timezone),
+		start: startOfLocalDay(first, timezone),
+		end: startOfLocalDay(addDays(first, days), timezone),
 		limit: limits.maxListLimit,
 	});
 	const byDay = new Map<string, OccurrenceRow[]>();
 	for (const row of rows) {
 		// A session that began the evening before the window opens is shown on its first day.
-		const date = localParts(Math.max(row.startAt, startOfDay(first, timezone)), timezone).date;
+		const date = localParts(Math.max(row.startAt, startOfLocalDay(first, timezone)), timezone).date;
 		byDay.set(date, [...(byDay.get(date) ?? []), row]);
 	}
 	return { byDay, truncated: rows.length === limits.maxListLimit };

@@ -3,17 +3,12 @@
 import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ApiError } from "../http/problem";
-import { secretsEqual } from "../keys/secrets";
 import { effectiveScopes, findLiveApiKey, type Scope } from "../keys/service";
+import { randomToken } from "../lib/base64url";
+import { secretsEqual } from "../lib/crypto";
 import type { AdminContext, AdminEnv } from "./env";
 import { readForm } from "./forms";
-import {
-	openSession,
-	randomToken,
-	SESSION_SECONDS,
-	type SessionClaims,
-	sealSession,
-} from "./session";
+import { openSession, SESSION_SECONDS, type SessionClaims, sealSession } from "./session";
 import { zoneOr } from "./zoned";
 
 const SESSION_COOKIE = "admin_session";

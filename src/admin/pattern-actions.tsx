@@ -1,6 +1,6 @@
 // Deactivate, activate and delete (after a confirmation page that needs no JavaScript).
 import { Hono } from "hono";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../config";
 import { deletePattern, findPattern, updatePattern } from "../patterns/service";
 import { type AdminEnv, assertCanWrite } from "./env";
 import { patternId } from "./pattern-form";

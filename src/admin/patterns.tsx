@@ -1,11 +1,14 @@
 import { Hono } from "hono";
-import type { PatternRow } from "../db/schema";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
+import { horizonMonths, sessionsPerWrite } from "../config";
+import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
+import { limits } from "../lib/fields";
 import { listOccurrences } from "../occurrences/service";
-import { CreatePatternBody, createdPatternFields, UpdatePatternBody } from "../patterns/schemas";
-import { createPattern, findPattern, updatePattern } from "../patterns/service";
-import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
+import { createPatternFromBody } from "../patterns/create";
+import { CreatePatternBody, UpdatePatternBody } from "../patterns/schemas";
+import { findPattern, updatePattern } from "../patterns/service";
+import { MS_PER_DAY } from "../recurrence";
+import { type AdminContext, type AdminEnv, type AdminUser, assertCanWrite, canWrite } from "./env";
 import {
 	attempt,
 	type Errors,
@@ -64,7 +67,7 @@ patternPages.get("/patterns/new", (c) => {
 			start_date: todayIn(timezone, Date.now()),
 			is_active: true,
 			generate_occurrences: true,
-			months_ahead: 3,
+			months_ahead: limits.defaultMonthsAhead,
 		}),
 	);
 });
@@ -79,17 +82,84 @@ patternPages.post("/patterns", async (c) => {
 			generate_occurrences: read.checked("generate_occurrences"),
 			months_ahead: read.number("months_ahead"),
 		});
-		return createPattern(c.var.db, createdPatternFields(body), {
-			now: Date.now(),
-			generate: body.generate_occurrences ?? true,
-			monthsAhead: body.months_ahead ?? 3,
-			horizonMonths: horizonMonths(c.env),
-			maxSessions: sessionsPerWrite(c.env),
-		});
+		return createPatternFromBody(c.var.db, body, Date.now(), c.env);
 	});
 	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
 	return c.redirect(`/admin/patterns/${result.pattern.id}?done=pattern-created`, 303);
 });
+
+/** A pattern's title bar with its actions: split, (de)activate, delete. */
+function PatternActions({ row, user }: { row: PatternRow; user: AdminUser }) {
+	return (
+		<div class="bar">
+			<h1>
+				{row.title} <ActiveBadge active={row.isActive} />
+			</h1>
+			{canWrite(user) && (
+				<div class="actions">
+					<a class="btn secondary" href={`/admin/patterns/${row.id}/split`}>
+						Change this and following…
+					</a>
+					<PostForm
+						action={`/admin/patterns/${row.id}/${row.isActive ? "deactivate" : "activate"}`}
+						csrf={user.csrf}
+					>
+						<button type="submit" class="secondary">
+							{row.isActive ? "Deactivate pattern" : "Activate pattern"}
+						</button>
+					</PostForm>
+					<a class="btn danger" href={`/admin/patterns/${row.id}/delete`}>
+						Delete pattern…
+					</a>
+				</div>
+			)}
+		</div>
+	);
+}
+
+function UpcomingSessions({ row, upcoming }: { row: PatternRow; upcoming: OccurrenceRow[] }) {
+	return (
+		<section class="card">
+			<h2>Next sessions</h2>
+			<p class="hint">Times in {row.timezone}.</p>
+			{upcoming.length === 0 ? (
+				<p class="empty">No upcoming sessions.</p>
+			) : (
+				<ul>
+					{upcoming.map((session) => {
+						const local = localParts(session.startAt, row.timezone);
+						return (
+							<li>
+								<a href={`/admin/sessions/${session.id}`}>
+									{shortDay(local.date)}, {local.time}
+								</a>{" "}
+								<StatusBadge status={session.status} />
+							</li>
+						);
+					})}
+				</ul>
+			)}
+		</section>
+	);
+}
+
+function PatternDetails({ row }: { row: PatternRow }) {
+	return (
+		<section class="card">
+			<h2>Details</h2>
+			<dl class="facts">
+				<dt>Starts</dt>
+				<dd>{row.startDate}</dd>
+				<dt>Ends</dt>
+				<dd>{endOf(row)}</dd>
+				<dt>Description</dt>
+				<dd>{row.description || "—"}</dd>
+				<dt>Version</dt>
+				<dd>{row.version}</dd>
+			</dl>
+		</section>
+	);
+}
 
 async function patternPage(
 	c: AdminContext,
@@ -102,7 +172,7 @@ async function patternPage(
 	const now = Date.now();
 	const upcoming = await listOccurrences(c.var.db, {
 		start: now,
-		end: now + 366 * 86_400_000,
+		end: now + 366 * MS_PER_DAY,
 		patternId: row.id,
 		limit: 8,
 	});
@@ -111,65 +181,11 @@ async function patternPage(
 			<p>
 				<a href="/admin/patterns">← All patterns</a>
 			</p>
-			<div class="bar">
-				<h1>
-					{row.title} <ActiveBadge active={row.isActive} />
-				</h1>
-				{canWrite(user) && (
-					<div class="actions">
-						<a class="btn secondary" href={`/admin/patterns/${row.id}/split`}>
-							Change this and following…
-						</a>
-						<PostForm
-							action={`/admin/patterns/${row.id}/${row.isActive ? "deactivate" : "activate"}`}
-							csrf={user.csrf}
-						>
-							<button type="submit" class="secondary">
-								{row.isActive ? "Deactivate pattern" : "Activate pattern"}
-							</button>
-						</PostForm>
-						<a class="btn danger" href={`/admin/patterns/${row.id}/delete`}>
-							Delete pattern…
-						</a>
-					</div>
-				)}
-			</div>
+			<PatternActions row={row} user={user} />
 			<p>{describePattern(row)}</p>
 			<div class="grid2">
-				<section class="card">
-					<h2>Next sessions</h2>
-					<p class="hint">Times in {row.timezone}.</p>
-					{upcoming.length === 0 ? (
-						<p class="empty">No upcoming sessions.</p>
-					) : (
-						<ul>
-							{upcoming.map((session) => {
-								const local = localParts(session.startAt, row.timezone);
-								return (
-									<li>
-										<a href={`/admin/sessions/${session.id}`}>
-											{shortDay(local.date)}, {local.time}
-										</a>{" "}
-										<StatusBadge status={session.status} />
-									</li>
-								);
-							})}
-						</ul>
-					)}
-				</section>
-				<section class="card">
-					<h2>Details</h2>
-					<dl class="facts">
-						<dt>Starts</dt>
-						<dd>{row.startDate}</dd>
-						<dt>Ends</dt>
-						<dd>{endOf(row)}</dd>
-						<dt>Description</dt>
-						<dd>{row.description || "—"}</dd>
-						<dt>Version</dt>
-						<dd>{row.version}</dd>
-					</dl>
-				</section>
+				<UpcomingSessions row={row} upcoming={upcoming} />
+				<PatternDetails row={row} />
 			</div>
 			{canWrite(user) && (
 				<section class="card">

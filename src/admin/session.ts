@@ -2,6 +2,7 @@
 // It holds no secret: the key id (or "root"), the scopes seen at sign-in, an expiry and the CSRF
 // token. Every request still re-reads the key, so a revoked key's session ends at once.
 import type { Scope } from "../keys/service";
+import { fromBase64Url, toBase64Url } from "../lib/base64url";
 
 export interface SessionClaims {
 	/** True for the root token's session, which has no key to re-check. */
@@ -48,26 +49,6 @@ function signingKey(adminToken: string): Promise<CryptoKey> {
 	}
 	return key;
 }
-
-const toBase64Url = (bytes: Uint8Array) =>
-	btoa(String.fromCharCode(...bytes))
-		.replaceAll("+", "-")
-		.replaceAll("/", "_")
-		.replace(/=+$/, "");
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-	if (!/^[\w-]*$/.test(text)) return undefined;
-	try {
-		const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-		return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-	} catch {
-		// A length no base64 text can have: not a cookie this Worker wrote.
-		return undefined;
-	}
-}
-
-/** 32 random bytes, base64url: CSRF tokens and sign-in form tokens. */
-export const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 
 export async function sealSession(adminToken: string, claims: SessionClaims): Promise<string> {
 	const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));

@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { type OccurrenceRow, type OccurrenceStatus, occurrenceStatuses } from "../db/schema";
 import { listOccurrences } from "../occurrences/service";
+import { addDays, startOfLocalDay } from "../recurrence";
 import type { AdminEnv } from "./env";
 import { Input, Select } from "./fields";
 import { type Errors, noticeFor, paged } from "./forms";
 import { DataTable, ListPage, StatusBadge } from "./ui";
-import { addDays, localParts, realDate, shortDay, startOfDay, todayIn } from "./zoned";
+import { localParts, realDate, shortDay, todayIn } from "./zoned";
 
 export const sessionList = new Hono<AdminEnv>();
 
@@ -33,8 +34,8 @@ sessionList.get("/sessions", async (c) => {
 	const rows =
 		from && to && Object.keys(errors).length === 0
 			? await listOccurrences(c.var.db, {
-					start: startOfDay(from, user.timezone),
-					end: startOfDay(addDays(to, 1), user.timezone),
+					start: startOfLocalDay(from, user.timezone),
+					end: startOfLocalDay(addDays(to, 1), user.timezone),
 					statuses,
 					after:
 						afterStart && afterId && Number.isSafeInteger(afterStart)

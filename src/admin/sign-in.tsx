@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { ApiError } from "../http/problem";
-import { secretsEqual } from "../keys/secrets";
 import { findApiKey } from "../keys/service";
+import { randomToken } from "../lib/base64url";
+import { secretsEqual } from "../lib/crypto";
 import type { AdminContext, AdminEnv } from "./env";
 import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
 import { adminToken, assertSameOrigin, endSession, startSession } from "./guard";
-import { randomToken } from "./session";
 import { Page } from "./ui";
 
 // Login CSRF: the sign-in form echoes a random token also set as a cookie (double submit), so a

@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { horizonMonths, sessionsPerWrite } from "../config";
 import type { PatternRow } from "../db/schema";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import { findPattern } from "../patterns/service";
 import { type SplitOutcome, splitPattern } from "../patterns/split";

@@ -1,7 +1,7 @@
 // Calendar arithmetic for the pages: days, weeks and months as seen in the viewer's time zone.
 // Day boundaries come from Temporal, so a 23- or 25-hour DST day is still one day.
 import { Temporal } from "temporal-polyfill";
-import { isValidTimeZone } from "../recurrence";
+import { canonicalTimeZone, isValidTimeZone } from "../recurrence";
 
 /** Zones offered where a short list reads better than ~400 names (the calendar's zone picker). */
 export const COMMON_ZONES = [
@@ -27,18 +27,22 @@ export const COMMON_ZONES = [
 
 let allZones: string[] | undefined;
 
-/** Every IANA zone the runtime knows, UTC first: the choice in pattern and session forms. */
+/**
+ * Every zone the runtime knows, under the names the API stores (current IANA names, not ICU's
+ * legacy ids), UTC first: the choice in pattern and session forms.
+ */
 export function allTimeZones(): string[] {
-	allZones ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
+	allZones ??= [
+		"UTC",
+		...[...new Set(Intl.supportedValuesOf("timeZone").map((zone) => canonicalTimeZone(zone)))]
+			.filter((zone): zone is string => zone !== undefined && zone !== "UTC")
+			.sort(),
+	];
 	return allZones;
 }
 
 export const zoneOr = (candidate: string | undefined, fallback: string) =>
 	candidate && isValidTimeZone(candidate) ? candidate : fallback;
-
-/** 00:00 of a local date in a zone, as epoch ms. */
-export const startOfDay = (date: string, timezone: string) =>
-	Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: timezone }).epochMilliseconds;
 
 /** The local date ("YYYY-MM-DD") and time ("HH:MM") of an instant in a zone. */
 export function localParts(instant: number, timezone: string) {
@@ -50,9 +54,6 @@ export function localParts(instant: number, timezone: string) {
 }
 
 export const todayIn = (timezone: string, now: number) => localParts(now, timezone).date;
-
-export const addDays = (date: string, days: number) =>
-	Temporal.PlainDate.from(date).add({ days }).toString();
 
 /** The Monday of the ISO week holding `date`. */
 export function mondayOf(date: string): string {

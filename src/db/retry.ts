@@ -4,7 +4,7 @@
 // (a guarded version bump, a plain INSERT) is never repeated blindly; its request answers 503 and
 // the client decides (with If-Match or an Idempotency-Key). Backoff is exponential with full
 // jitter: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
-import { isTransientD1Error } from "../http/problem";
+import { isTransientD1Error } from "./errors";
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */

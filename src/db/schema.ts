@@ -106,7 +106,65 @@ export const apiKeys = sqliteTable("api_keys", {
 	scopes: text("scopes", { mode: "json" }).$type<ApiKeyScope[]>().notNull(),
 	createdAt: integer("created_at").notNull(),
 	revokedAt: integer("revoked_at"),
+	/** Epoch ms after which the key is refused; null = never expires. */
+	expiresAt: integer("expires_at"),
+	/** Last authenticated use, kept coarse (rewritten at most once an hour) so reads stay reads. */
+	lastUsedAt: integer("last_used_at"),
+	/** Who minted it: "root" or "key:<id>"; null for keys made before this was recorded. */
+	createdBy: text("created_by"),
 });
+
+/**
+ * A calendar's version: bumped in the batch of every write that changes what its feeds show, so a
+ * feed revalidation (If-None-Match) is answered from this one row. Calendars (many per deployment)
+ * grow from this table; the migration seeds the default calendar, id 1.
+ */
+export const calendars = sqliteTable("calendars", {
+	id: integer("id").primaryKey({ autoIncrement: true }),
+	name: text("name").notNull(),
+	version: integer("version").notNull().default(1),
+	createdAt: integer("created_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * Feed tokens: read-only secrets that open the iCalendar feeds and nothing else, for calendar apps
+ * that can only be given a URL. Revocable on their own; a pattern id limits one to that series.
+ */
+export const feedTokens = sqliteTable("feed_tokens", {
+	id: integer("id").primaryKey({ autoIncrement: true }),
+	name: text("name").notNull(),
+	prefix: text("prefix").notNull(),
+	/** SHA-256 of the whole token, hex. */
+	hash: text("hash").notNull().unique(),
+	/** Null: every feed; otherwise only this series' feed. */
+	patternId: integer("pattern_id").references(() => patterns.id),
+	createdAt: integer("created_at").notNull(),
+	createdBy: text("created_by"),
+	revokedAt: integer("revoked_at"),
+});
+
+/**
+ * Admin console sessions, held server-side so signing out or revoking the key ends them at once.
+ * The cookie carries the session's random id (signed with SESSION_SECRET); only its hash is kept.
+ */
+export const adminSessions = sqliteTable(
+	"admin_sessions",
+	{
+		/** SHA-256 of the session id, hex. */
+		hash: text("hash").primaryKey(),
+		/** The API key signed in with; null for the root token. */
+		keyId: integer("key_id").references(() => apiKeys.id),
+		/** Per-session CSRF token, echoed by every form. */
+		csrf: text("csrf").notNull(),
+		createdAt: integer("created_at").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+	},
+	(table) => [
+		index("admin_sessions_key_idx").on(table.keyId),
+		index("admin_sessions_expires_idx").on(table.expiresAt),
+	],
+);
 
 export const idempotencyKeys = sqliteTable(
 	"idempotency_keys",
@@ -132,3 +190,5 @@ export const idempotencyKeys = sqliteTable(
 export type PatternRow = typeof patterns.$inferSelect;
 export type OccurrenceRow = typeof occurrences.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type FeedTokenRow = typeof feedTokens.$inferSelect;
+export type AdminSessionRow = typeof adminSessions.$inferSelect;

@@ -14,9 +14,9 @@ header label{margin-left:auto;display:flex;gap:8px;align-items:center;font-size:
 input,textarea,select{background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:5px;padding:5px 7px}
 header input{width:300px}
 .wrap{display:grid;grid-template-columns:300px 1fr;max-width:1280px;margin:0 auto}
-nav{position:sticky;top:52px;align-self:start;max-height:calc(100vh - 52px);overflow:auto;padding:16px 12px 40px 20px;font-size:13.5px;border-right:1px solid var(--line)}
-nav h4{margin:16px 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--mute)}
-nav a{display:flex;gap:6px;align-items:baseline;padding:2px 0;color:var(--fg)}nav a code{background:none;padding:0;font-size:12px;overflow-wrap:anywhere}nav .m{min-width:50px;flex:none}
+.side{position:sticky;top:52px;align-self:start;max-height:calc(100vh - 52px);overflow:auto;padding:16px 12px 40px 20px;font-size:13.5px;border-right:1px solid var(--line)}
+.side h4{margin:16px 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--mute)}
+.side a{display:flex;gap:6px;align-items:baseline;padding:2px 0;color:var(--fg)}.side a code{background:none;padding:0;font-size:12px;overflow-wrap:anywhere}.side .m{min-width:50px;flex:none}
 main{padding:8px 32px 80px;min-width:0}
 h2{margin:40px 0 6px;padding-top:8px;border-top:1px solid var(--line)}h3{margin:22px 0 6px}h4{margin:16px 0 6px;font-size:14px}
 .op{margin:26px 0;padding:16px 18px;border:1px solid var(--line);border-radius:8px}
@@ -31,10 +31,22 @@ td p{margin:0 0 4px}.fields .fields{margin-top:6px}
 details{margin:4px 0}summary{cursor:pointer;padding:3px 0}
 .st{display:inline-block;min-width:38px;font:600 12px ui-monospace,monospace}.s2{color:#1f8a4c}.s3{color:#6b7280}.s4{color:#b7791f}.s5{color:#c53030}
 .try{margin-top:12px;padding:10px 12px;background:var(--soft);border-radius:6px}
-.try .row{display:grid;grid-template-columns:150px 1fr;gap:8px;align-items:center;margin:5px 0;font-size:13px}
+.try .row{display:grid;grid-template-columns:150px minmax(0,1fr);gap:8px;align-items:center;margin:5px 0;font-size:13px}
 .try textarea{width:100%;min-height:120px}.try button{margin-top:8px;padding:6px 16px;border:0;border-radius:5px;background:var(--acc);color:#fff;font-weight:600;cursor:pointer}
 .out:empty{display:none}.out{margin-top:10px}.out .line{font-weight:600}
-@media (max-width:860px){.wrap{display:block}nav{display:none}main{padding:8px 16px}header input{width:100%}}
+.tbl{max-width:100%;overflow-x:auto;margin:4px 0}.tbl .tbl{margin-top:6px}.tbl table{margin:0}
+input,textarea,select{max-width:100%}.c{max-width:100%;overflow-wrap:anywhere}
+.to-menu,.menu{display:none}
+.menu{margin:12px 0 0;padding:4px 14px 8px;border:1px solid var(--line);border-radius:8px}
+.menu h2{margin:8px 0 4px;padding:0;border:0;font-size:17px}.menu summary{font-weight:600;padding:6px 0}
+.menu details a{display:flex;gap:6px;align-items:baseline;padding:5px 0 5px 4px;color:var(--fg)}.menu a code{background:none;padding:0;font-size:12.5px;overflow-wrap:anywhere}.menu .m{min-width:56px;flex:none}
+.menu p{margin:8px 0 0;font-size:13.5px}
+@media (max-width:860px){.wrap{display:block}nav.side{display:none}.menu{display:block}main{padding:8px 16px}
+header{position:static;gap:8px 16px;padding:10px 16px}header label{margin-left:0;flex:1 1 100%}header input{width:auto;flex:1;min-width:0}
+.to-menu{display:block;position:fixed;z-index:3;right:14px;bottom:14px;padding:8px 16px;border-radius:20px;background:var(--acc);color:#fff;font-weight:600;box-shadow:0 2px 8px #0004}
+[id]{scroll-margin-top:12px}}
+@media (max-width:520px){main{padding:4px 10px 80px}.op{padding:12px 10px}.try{padding:8px}.try .row{grid-template-columns:1fr;gap:2px}
+.tbl thead{display:none}.tbl tr{display:block;border-top:1px solid var(--line);padding:6px 0}.tbl td{display:inline-block;max-width:100%;border:0;padding:0 10px 0 0;overflow-wrap:anywhere}.tbl td:last-child{display:block;padding:2px 0 0}}
 `;
 
 /**

@@ -59,10 +59,6 @@ const responseHeaders: Record<string, Json> = {
 		description: "The Bearer challenge (RFC 6750 §3), with `error` when a key was sent.",
 		schema: { type: "string", example: 'Bearer realm="calendar", error="invalid_token"' },
 	},
-	Allow: {
-		description: "The methods this path does serve.",
-		schema: { type: "string", example: "DELETE, GET, HEAD, PATCH" },
-	},
 };
 
 /** Registers what the document references: the bearer scheme, header parameters and headers. */
@@ -84,6 +80,7 @@ export function registerHttpComponents(app: App) {
 	registry.registerPath({
 		method: "get",
 		path: "/openapi.json",
+		operationId: "getOpenApiDocument",
 		tags: ["Reference"],
 		summary: "This OpenAPI 3.1 document",
 		security: [],
@@ -97,6 +94,7 @@ export function registerHttpComponents(app: App) {
 	registry.registerPath({
 		method: "get",
 		path: "/docs",
+		operationId: "getApiReference",
 		tags: ["Reference"],
 		summary: "Interactive reference for this API, rendered from the document",
 		security: [],

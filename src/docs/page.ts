@@ -2,7 +2,7 @@ import { problemTypes, problemTypeUri } from "../http/problem";
 import { script, styles } from "./assets";
 import { escapeHtml as esc, escapeText, headingsOf, markdown, slug } from "./markdown";
 import { problemCatalog, problemCodes } from "./problem-catalog";
-import { type Schema, schemaView, typeLabel } from "./schema-view";
+import { type Schema, schemaView, scrollBox, typeLabel } from "./schema-view";
 
 interface Operation {
 	method: string;
@@ -51,6 +51,8 @@ const json = (value: unknown) =>
 const badge = (method: string) => `<span class="m ${method}">${method.toUpperCase()}</span>`;
 const opId = ({ method, path }: Operation) => `op-${method}-${slug(path)}`;
 const tagOf = ({ op }: Operation): string => op.tags?.[0] ?? "Other";
+const operationLink = (operation: Operation) =>
+	`<a href="#${opId(operation)}">${badge(operation.method)}<code>${esc(operation.path)}</code></a>`;
 
 function parameterTable(reader: Reader, parameters: Schema[]): string {
 	const rows = parameters
@@ -59,7 +61,7 @@ function parameterTable(reader: Reader, parameters: Schema[]): string {
 			(p) =>
 				`<tr><td><code>${esc(p.name)}</code>${p.required ? '<span class="req">*</span>' : ""}</td><td>${esc(p.in)}</td><td>${typeLabel(p.schema ?? {})}</td><td>${markdown(p.description ?? "")}</td></tr>`,
 		);
-	return `<h4>Parameters</h4><table><tbody>${rows.join("")}</tbody></table>`;
+	return `<h4>Parameters</h4>${scrollBox(`<table><tbody>${rows.join("")}</tbody></table>`)}`;
 }
 
 function responseBlock(reader: Reader, status: string, raw: Schema): string {
@@ -118,15 +120,28 @@ function navigation(overview: string, tags: Map<string, Operation[]>, schemaName
 	const link = (href: string, text: string) => `<a href="#${href}">${esc(text)}</a>`;
 	const sections = [...tags].map(
 		([tag, operations]) =>
-			`<h4>${link(`tag-${slug(tag)}`, tag)}</h4>${operations
-				.map((o) => `<a href="#${opId(o)}">${badge(o.method)}<code>${esc(o.path)}</code></a>`)
-				.join("")}`,
+			`<h4>${link(`tag-${slug(tag)}`, tag)}</h4>${operations.map(operationLink).join("")}`,
 	);
-	return `<nav><h4>Overview</h4>${headingsOf(overview)
+	return `<nav class="side" aria-label="Contents"><h4>Overview</h4>${headingsOf(overview)
 		.map((heading) => link(`overview-${slug(heading)}`, heading))
 		.join("")}${sections.join("")}<h4>${link("schemas", "Schemas")}</h4>${schemaNames
 		.map((name) => link(`schema-${name}`, name))
 		.join("")}<h4>${link("problems", "Problem types")}</h4></nav>`;
+}
+
+/**
+ * The operation menu for narrow screens, where the sidebar is hidden: one closed <details> per tag
+ * listing its operations, at the top of the page; a "Menu" link fixed in a corner of the screen
+ * leads back to it from anywhere. Plain links, no script.
+ */
+function operationMenu(tags: Map<string, Operation[]>): string {
+	const groups = [...tags].map(
+		([tag, operations]) =>
+			`<details><summary>${esc(tag)} <span class="c">${operations.length}</span></summary>${operations
+				.map(operationLink)
+				.join("")}</details>`,
+	);
+	return `<nav id="menu" class="menu" aria-label="Operations"><h2>Operations</h2>${groups.join("")}<p><a href="#overview">Overview</a> · <a href="#schemas">Schemas</a> · <a href="#problems">Problem types</a></p></nav>`;
 }
 
 function problemTable(): string {
@@ -134,7 +149,7 @@ function problemTable(): string {
 		(code) =>
 			`<tr id="problem-${code}"><td><code>${esc(problemTypeUri(code))}</code><br>${esc(problemTypes[code].title)}</td><td>${problemTypes[code].status}</td><td>${markdown(problemCatalog[code].when)}</td></tr>`,
 	);
-	return `<h2 id="problems">Problem types</h2><table><thead><tr><th>type</th><th>status</th><th>when</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+	return `<h2 id="problems">Problem types</h2>${scrollBox(`<table><thead><tr><th>type</th><th>status</th><th>when</th></tr></thead><tbody>${rows.join("")}</tbody></table>`)}`;
 }
 
 /**
@@ -174,9 +189,9 @@ export function renderDocsPage(document: Schema): string {
 		problemTable(),
 	].join("");
 
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} reference</title><link rel="icon" href="data:,"><style nonce="${NONCE_SLOT}">${styles}</style></head><body><header><b>${title}</b><span class="v">v${esc(document.info?.version ?? "")} · OpenAPI ${esc(document.openapi)} · <a href="/openapi.json">openapi.json</a></span><label>API key <input id="token" type="password" autocomplete="off" placeholder="cal_… or the root token"></label></header><div class="wrap">${navigation(
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} reference</title><link rel="icon" href="data:,"><style nonce="${NONCE_SLOT}">${styles}</style></head><body><header><b>${title}</b><span class="v">v${esc(document.info?.version ?? "")} · OpenAPI ${esc(document.openapi)} · <a href="/openapi.json">openapi.json</a></span><a class="to-menu" href="#menu">Menu</a><label>API key <input id="token" type="password" autocomplete="off" placeholder="cal_… or the root token"></label></header><div class="wrap">${navigation(
 		overview,
 		tags,
 		schemas.map(([name]) => name),
-	)}<main>${main}</main></div><script nonce="${NONCE_SLOT}">${script}</script></body></html>`;
+	)}<main>${operationMenu(tags)}${main}</main></div><script nonce="${NONCE_SLOT}">${script}</script></body></html>`;
 }

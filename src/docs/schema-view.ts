@@ -44,6 +44,9 @@ function constraints(schema: Schema): string {
 	return parts.map((part) => `<span class="c">${esc(part)}</span>`).join(" ");
 }
 
+/** A wide table scrolls inside its own box on a narrow screen, never the page. */
+export const scrollBox = (table: string) => `<div class="tbl">${table}</div>`;
+
 /** A schema as a table of fields (objects), else as its type line. Nested objects nest. */
 export function schemaView(schema: Schema, depth = 0): string {
 	const items = schema.type === "array" ? schema.items : undefined;
@@ -57,5 +60,5 @@ export function schemaView(schema: Schema, depth = 0): string {
 		return `<tr><td><code>${esc(name)}</code>${required.has(name) ? '<span class="req" title="required">*</span>' : ""}</td><td>${typeLabel(field)}</td><td>${field.description ? markdown(field.description) : ""}${constraints(field)}${nested}</td></tr>`;
 	});
 	const prefix = object === schema ? "" : '<p class="t">array of:</p>';
-	return `${prefix}<table class="fields"><tbody>${rows.join("")}</tbody></table>`;
+	return `${prefix}${scrollBox(`<table class="fields"><tbody>${rows.join("")}</tbody></table>`)}`;
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { secretsEqual } from "../keys/secrets";
 import { effectiveScopes, findApiKey, type Scope } from "../keys/service";
+import { secretsEqual } from "../lib/crypto";
 import type { AppEnv, Principal } from "./app-env";
 import { ApiError } from "./problem";
 

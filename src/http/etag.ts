@@ -1,9 +1,11 @@
-import type { Context, MiddlewareHandler } from "hono";
-import { sha256Hex } from "../keys/secrets";
+import type { Context } from "hono";
 import { ApiError } from "./problem";
 
 type Kind = "pattern" | "occurrence";
 const prefix: Record<Kind, string> = { pattern: "p", occurrence: "o" };
+
+// Lists and feeds get hono/etag's hash of their bytes (app.ts); single resources use these tags,
+// which their handlers compare before any serialization.
 
 /** A strong validator that changes with every write: the row's id and version (RFC 9110 §8.8.3). */
 export const etagOf = (kind: Kind, id: number, version: number) =>
@@ -43,21 +45,3 @@ export const staleVersion = (kind: Kind, id: number) =>
 		"precondition_failed",
 		`The ${kind} ${id} has changed since that ETag was issued; fetch it again and retry.`,
 	);
-
-/**
- * Strong ETags for every other successful GET (lists, feeds): a hash of the exact bytes, which
- * changes whenever the representation does (RFC 9110 §8.8.3), and 304 for a matching
- * If-None-Match. Single resources keep the id.version tags their handlers set.
- */
-export const hashedEtags: MiddlewareHandler = async (c, next) => {
-	await next();
-	const method = c.req.method;
-	if ((method !== "GET" && method !== "HEAD") || c.res.status !== 200) return;
-	if (c.res.headers.has("ETag")) return;
-	const etag = `"h${(await sha256Hex(await c.res.clone().text())).slice(0, 32)}"`;
-	if (notModified(c, etag)) {
-		c.res = new Response(null, { status: 304, headers: { ETag: etag } });
-		return;
-	}
-	c.header("ETag", etag);
-};

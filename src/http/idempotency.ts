@@ -1,14 +1,14 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { idempotencyKeys } from "../db/schema";
-import { seal, sha256Hex, unseal } from "../keys/secrets";
+import { seal, sha256Hex, unseal } from "../lib/crypto";
+import { MS_PER_DAY } from "../recurrence";
 import type { AppEnv } from "./app-env";
 import { requestHeaders } from "./headers";
 import { ApiError, problemResponse } from "./problem";
 
-const DAY_MS = 86_400_000;
 /** A pending key whose write never committed after this long belongs to a request that died. */
 const ABANDONED_MS = 30_000;
 const replayedHeaders = ["Content-Type", "Location", "ETag"];
@@ -54,7 +54,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 			requestHash,
 			state: "pending",
 			createdAt: claimedAt,
-			expiresAt: claimedAt + DAY_MS,
+			expiresAt: claimedAt + MS_PER_DAY,
 		})
 		.onConflictDoUpdate({
 			target: [idempotencyKeys.principal, idempotencyKeys.key],
@@ -64,7 +64,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 				responseStatus: null,
 				responseBody: null,
 				createdAt: claimedAt,
-				expiresAt: claimedAt + DAY_MS,
+				expiresAt: claimedAt + MS_PER_DAY,
 			},
 			// Take over a key only when it expired, or when the same request died before writing.
 			setWhere: sql`${idempotencyKeys.expiresAt} < ${claimedAt} OR (${idempotencyKeys.state} = 'pending' AND ${idempotencyKeys.createdAt} < ${claimedAt - ABANDONED_MS} AND ${idempotencyKeys.requestHash} = ${requestHash})`,
@@ -172,13 +172,4 @@ async function replayOrRefuse(
 		status: existing.responseStatus ?? 200,
 		headers: { ...stored.headers, "Idempotent-Replayed": "true" },
 	});
-}
-
-/** The cron's sweep: one DELETE, a range scan of idempotency_expires_idx. */
-export async function deleteExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {
-	// Deleting expired rows twice is harmless: the D1 wrapper may retry it.
-	const result = await idempotent(
-		db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)),
-	);
-	return result.meta.changes;
 }

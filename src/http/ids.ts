@@ -1,7 +1,12 @@
+import { parsePathId } from "../lib/fields";
 import { notFound } from "./problem";
 
-/** Parses a path id; anything but a positive integer is an unknown resource (404). */
+/**
+ * Parses a path id the admin console's plain routes take; anything but a positive integer is an
+ * unknown resource (404). The API's routes parse theirs in their schema (`idParam`).
+ */
 export function parseId(raw: string, what: string): number {
-	if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) throw notFound(what, raw);
-	return Number(raw);
+	const id = parsePathId(raw);
+	if (id === null) throw notFound(what, raw);
+	return id;
 }

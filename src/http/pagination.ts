@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { limits } from "../lib/fields";
 import { ApiError } from "./problem";
 
@@ -24,7 +25,7 @@ export const pageQuery = {
 
 /** Opaque keyset cursors: base64url JSON of the last row's sort key. */
 export function encodeCursor(key: Record<string, number>): string {
-	return btoa(JSON.stringify(key)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+	return toBase64Url(new TextEncoder().encode(JSON.stringify(key)));
 }
 
 export function decodeCursor<K extends string>(
@@ -32,8 +33,8 @@ export function decodeCursor<K extends string>(
 	keys: readonly K[],
 ): Record<K, number> {
 	try {
-		const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-		const value: unknown = JSON.parse(json);
+		const bytes = fromBase64Url(cursor);
+		const value: unknown = bytes && JSON.parse(new TextDecoder().decode(bytes));
 		if (
 			typeof value === "object" &&
 			value !== null &&

@@ -7,6 +7,9 @@ import { ApiError } from "./problem";
 /**
  * Per request: an id, a D1 handle that meters every round trip, and on the way out the
  * `X-Request-Id` and `Server-Timing` headers and one JSON log line.
+ * Kept instead of hono/request-id: the id is checked by the same Zod schema the OpenAPI document
+ * shows (requestHeaders.RequestId). Kept instead of hono/timing: the metric is D1's own row counts,
+ * known only once the request has run, and written with the log line that carries the same numbers.
  */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const started = Date.now();

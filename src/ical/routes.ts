@@ -1,14 +1,13 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { parseId } from "../http/ids";
 import { problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { renderFeed } from "./feed";
 import { type FeedData, loadCalendar, loadSeries } from "./load";
 
-export const feedRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const feedRoutes = createRouter();
 
 const FeedQuery = z.object({
 	key: z.string().optional().openapi({
@@ -48,6 +47,7 @@ feedRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/calendar.ics",
+		operationId: "getCalendarFeed",
 		tags: ["Feeds"],
 		summary: "Every live series and one-time session as an iCalendar feed",
 		description: `${feedDescription} Deleted patterns appear while they have sessions to show.`,
@@ -61,14 +61,15 @@ feedRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/patterns/{id}/calendar.ics",
+		operationId: "getPatternFeed",
 		tags: ["Feeds"],
 		summary: "One series as an iCalendar feed",
 		description: feedDescription,
-		request: { params: idParam, query: FeedQuery },
+		request: { params: idParam("Pattern"), query: FeedQuery },
 		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
 	async (c) => {
-		const data = await loadSeries(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const data = await loadSeries(c.var.db, c.req.valid("param").id);
 		return respondWithFeed(c, data.patterns[0]?.title ?? "Calendar API", data);
 	},
 );

@@ -2,9 +2,15 @@
 // a session to show, an overriding VEVENT (RECURRENCE-ID) for each session that differs from the
 // rule's instance. https://www.rfc-editor.org/rfc/rfc5545#section-3.8.5
 import type { OccurrenceRow, PatternRow } from "../db/schema";
-import { startOfLocalDay } from "../lib/local-day";
-import { ruleOf } from "../materialization/slots";
-import { addDays, expandSlots, firstSlotAtOrAfter, localDateOf, type Slot } from "../recurrence";
+import { ruleOf } from "../occurrences/writer";
+import {
+	addDays,
+	expandSlots,
+	firstSlotAtOrAfter,
+	localDateOf,
+	type Slot,
+	startOfLocalDay,
+} from "../recurrence";
 import { patternUid, rowEvent, sessionEvent, type VEvent, type ZonedTime } from "./event";
 import { utcStamp } from "./text";
 

@@ -2,7 +2,7 @@ import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { type PatternRow, patterns } from "../db/schema";
-import { insertSlotsInChunks, ruleOf, type SlotTuple } from "../materialization/slots";
+import { insertSlotsInChunks, ruleOf, type SlotTuple } from "../occurrences/writer";
 import { horizonEnd, materializationPlan } from "../recurrence";
 
 export interface MaterializeReport {

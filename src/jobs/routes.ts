@@ -1,12 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
+import { horizonMonths, sessionsPerWrite } from "../config";
 import { jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { limits } from "../lib/fields";
 import { materializeDuePatterns } from "./materialize";
 
-export const jobRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const jobRoutes = createRouter();
 
 const MaterializeBody = z.object({
 	months_ahead: z
@@ -44,6 +43,7 @@ jobRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/materialize",
+		operationId: "materializeSessions",
 		tags: ["Jobs"],
 		summary: "Run the materialization job now (what the Cron Trigger runs daily)",
 		request: {

@@ -1,8 +1,8 @@
+import { cronPageSize, horizonMonths } from "../config";
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
-import { cronPageSize, horizonMonths } from "../http/app-env";
-import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
-import { causeChain } from "../http/problem";
+import { causeChain } from "../db/errors";
 import { materializeDuePatterns } from "./materialize";
+import { deleteExpiredIdempotencyKeys } from "./sweeps";
 
 /**
  * The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. It goes

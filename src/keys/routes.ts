@@ -1,9 +1,7 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
-import { parseId } from "../http/ids";
+import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey, scopes } from "./service";
 
@@ -44,12 +42,13 @@ export const CreateKeyBody = z
 	})
 	.openapi("CreateApiKey", { example: { name: "Front desk tablet", scopes: ["read", "write"] } });
 
-export const keyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const keyRoutes = createRouter();
 
 keyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createApiKey",
 		tags,
 		summary: "Create an API key (the key is shown once; only its hash is stored)",
 		request: jsonBody(CreateKeyBody),
@@ -68,6 +67,7 @@ keyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listApiKeys",
 		tags,
 		summary: "List live API keys (never their secrets), by id; paginated with Link headers",
 		request: { query: ListKeysQuery },
@@ -88,9 +88,10 @@ keyRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/{id}",
+		operationId: "revokeApiKey",
 		tags,
 		summary: "Revoke an API key, effective immediately",
-		request: { params: idParam },
+		request: { params: idParam("API key") },
 		responses: {
 			200: jsonResponse(
 				z.object({ message: z.string() }).openapi({ example: { message: "API key 3 revoked." } }),
@@ -100,7 +101,7 @@ keyRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "API key");
+		const id = c.req.valid("param").id;
 		await revokeApiKey(c.var.db, id, Date.now());
 		return c.json({ message: `API key ${id} revoked.` }, 200);
 	},

@@ -2,7 +2,8 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type ApiKeyRow, type ApiKeyScope, apiKeyScopes, apiKeys } from "../db/schema";
 import { notFound } from "../http/problem";
-import { generateApiKey, secretsEqual, sha256Hex } from "./secrets";
+import { secretsEqual, sha256Hex } from "../lib/crypto";
+import { generateApiKey } from "./secrets";
 
 export const scopes = apiKeyScopes;
 export type Scope = ApiKeyScope;

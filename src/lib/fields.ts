@@ -1,10 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { isRealDate, isRealTime, isValidTimeZone, normalizeTime } from "../recurrence";
-import { parseInstant } from "./time";
+import {
+	canonicalTimeZone,
+	isRealDate,
+	isRealTime,
+	normalizeTime,
+	parseInstant,
+} from "../recurrence";
 
 /**
  * Input limits, enforced by the schemas below and by the routes' schemas, and listed in
- * the README, "Reliability". Each bounds the work or storage one request can cause; a request past one
+ * the README, "Limits". Each bounds the work or storage one request can cause; a request past one
  * is a 400 (413 for the body) naming the field in `errors[].path`.
  */
 export const limits = {
@@ -20,6 +25,8 @@ export const limits = {
 	maxCount: 1000,
 	/** months_ahead on create and on the materialize job. */
 	maxMonthsAhead: 12,
+	/** months_ahead when a create does not say (the contract's default). */
+	defaultMonthsAhead: 3,
 	/** Rows per page when `limit` is not given. */
 	defaultListLimit: 500,
 	/** `limit` of list endpoints. */
@@ -112,32 +119,64 @@ export const wallTime = z
 	.transform(normalizeTime)
 	.openapi({ type: "string", example: "14:00:00" });
 
-export const timeZone = z
-	.string()
-	.refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/Paris.")
-	// Stored as the zone's canonical spelling ("europe/paris" -> "Europe/Paris").
-	.transform((name) => new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone)
-	.openapi({ example: "Europe/Paris" });
-
-export const instant = z
-	.string()
-	.transform((text, ctx) => {
-		const parsed = parseInstant(text);
-		if (parsed === null) {
-			ctx.addIssue({
-				code: "custom",
-				message: "Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
-			});
+/** A string parsed by `parse`; what it cannot parse (null or undefined) is one field error. */
+function parsedString<T>(parse: (text: string) => T | null | undefined, message: string) {
+	return z.string().transform((text, ctx) => {
+		const value = parse(text);
+		if (value === null || value === undefined) {
+			ctx.addIssue({ code: "custom", message });
 			return z.NEVER;
 		}
-		return parsed;
-	})
-	.openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
+		return value;
+	});
+}
 
-/** Path ids: digits only; anything else is a 404, as the old service's `<int:pk>` routes were. */
-export const idParam = z.object({
-	id: z.string().openapi({ param: { name: "id", in: "path" }, example: "42" }),
-});
+// Stored as the zone's current IANA name ("europe/paris" -> "Europe/Paris", "Asia/Calcutta" ->
+// "Asia/Kolkata"), never one of ICU's legacy ids.
+export const timeZone = parsedString(
+	canonicalTimeZone,
+	"Unknown time zone; use an IANA name such as Europe/Paris.",
+).openapi({ type: "string", example: "Europe/Paris" });
+
+export const instant = parsedString(
+	parseInstant,
+	"Must be an ISO 8601 date-time, e.g. 2026-01-06T14:00:00Z.",
+).openapi({ type: "string", format: "date-time", example: "2026-01-06T13:00:00Z" });
+
+/** The largest path id: 15 digits stay exact in a double and within SQLite's integers. */
+export const maxId = 999_999_999_999_999;
+
+/** A path id: 1 to 15 digits, not zero (leading zeros allowed), else null. */
+export function parsePathId(raw: string): number | null {
+	if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) return null;
+	return Number(raw);
+}
+
+/**
+ * Path ids of `what` ("Pattern"), parsed once here into a positive integer, and typed `integer` in
+ * the document. Anything else names no resource: the issue carries the 404's detail, and the
+ * validation hook answers a path that fails its schema with 404, as the old service's `<int:pk>`
+ * routes did.
+ */
+export function idParam(what: string) {
+	return z.object({
+		id: z
+			.string()
+			.transform((raw, ctx) => {
+				const id = parsePathId(raw);
+				if (id !== null) return id;
+				ctx.addIssue({ code: "custom", message: `${what} ${raw} does not exist.` });
+				return z.NEVER;
+			})
+			.openapi({
+				param: { name: "id", in: "path" },
+				type: "integer",
+				minimum: 1,
+				maximum: maxId,
+				example: 42,
+			}),
+	});
+}
 
 /**
  * A session's start: an instant within the years calendar dates allow, so that its end still

@@ -1,10 +1,10 @@
 // The range query ("sessions overlapping [start, end)") shaped for D1's bill: D1 counts every index
 // entry a statement steps over as a row read, whether or not the row is returned, so the scan must
-// step over as few non-matching entries as an index allows. See the README, "Performance".
+// step over as few non-matching entries as an index allows. See docs/performance.md.
 import { and, asc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OccurrenceStatus, occurrences } from "../db/schema";
-import { minutesToMs } from "../lib/time";
+import { minutesToMs } from "../recurrence";
 
 /**
  * Sessions longer than this many minutes are also in the partial index occurrences_long_start_idx

@@ -1,9 +1,7 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { respondWithRange } from "./range";
 import {
@@ -23,12 +21,13 @@ const etagHeader = {
 };
 const withEtag = <T extends object>(response: T) => ({ ...response, headers: etagHeader });
 
-export const occurrenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const occurrenceRoutes = createRouter();
 
 occurrenceRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createOccurrence",
 		tags,
 		summary: "Create a one-time session",
 		request: jsonBody(CreateOccurrenceBody),
@@ -50,6 +49,7 @@ occurrenceRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listOccurrences",
 		tags,
 		summary: "Sessions overlapping [start, end), by start then id",
 		request: { query: RangeQuery },
@@ -62,9 +62,10 @@ occurrenceRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/{id}",
+		operationId: "getOccurrence",
 		tags,
 		summary: "Get one session",
-		request: { params: idParam },
+		request: { params: idParam("Occurrence") },
 		responses: {
 			200: withEtag(jsonResponse(OccurrenceSchema, "The session")),
 			304: { description: "Not modified (If-None-Match)" },
@@ -72,7 +73,7 @@ occurrenceRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const row = await findOccurrence(c.var.db, parseId(c.req.valid("param").id, "Occurrence"));
+		const row = await findOccurrence(c.var.db, c.req.valid("param").id);
 		const etag = etagOf("occurrence", row.id, row.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -84,16 +85,17 @@ occurrenceRoutes.openapi(
 	createRoute({
 		method: "patch",
 		path: "/{id}",
+		operationId: "updateOccurrence",
 		tags,
 		summary: "Edit or reschedule one session (it becomes an exception to its pattern)",
-		request: { params: idParam, ...jsonBody(UpdateOccurrenceBody) },
+		request: { params: idParam("Occurrence"), ...jsonBody(UpdateOccurrenceBody) },
 		responses: {
 			200: withEtag(jsonResponse(OccurrenceSchema, "The updated session")),
 			...problems(400, 404, 409, 412, 413, 415),
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const row = await updateOccurrence(
 			c.var.db,
@@ -111,13 +113,19 @@ occurrenceRoutes.openapi(
 	},
 );
 
-const transitionRoute = (method: "delete" | "post", path: string, summary: string) =>
+const transitionRoute = (
+	method: "delete" | "post",
+	path: string,
+	operationId: string,
+	summary: string,
+) =>
 	createRoute({
 		method,
 		path,
+		operationId,
 		tags,
 		summary,
-		request: { params: idParam },
+		request: { params: idParam("Occurrence") },
 		responses: {
 			200: withEtag(jsonResponse(OccurrenceMessage, summary)),
 			...problems(404, 409, 412),
@@ -125,9 +133,14 @@ const transitionRoute = (method: "delete" | "post", path: string, summary: strin
 	});
 
 occurrenceRoutes.openapi(
-	transitionRoute("delete", "/{id}", "Cancel a session (the row stays, status cancelled)"),
+	transitionRoute(
+		"delete",
+		"/{id}",
+		"cancelOccurrence",
+		"Cancel a session (the row stays, status cancelled)",
+	),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const id = c.req.valid("param").id;
 		const row = await transitionOccurrence(c.var.db, id, "cancelled", {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "occurrence", id),
@@ -138,9 +151,9 @@ occurrenceRoutes.openapi(
 );
 
 occurrenceRoutes.openapi(
-	transitionRoute("post", "/{id}/complete", "Mark a session completed"),
+	transitionRoute("post", "/{id}/complete", "completeOccurrence", "Mark a session completed"),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Occurrence");
+		const id = c.req.valid("param").id;
 		const row = await transitionOccurrence(c.var.db, id, "completed", {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "occurrence", id),

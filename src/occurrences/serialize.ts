@@ -1,6 +1,5 @@
 import type { OccurrenceRow } from "../db/schema";
-import { isoUtc } from "../lib/time";
-import { zonedIso } from "../recurrence";
+import { isoUtc, zonedIso } from "../recurrence";
 
 export function occurrenceJson(row: OccurrenceRow) {
 	return {

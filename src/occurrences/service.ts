@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
-import { minutesToMs } from "../lib/time";
+import { minutesToMs } from "../recurrence";
 import { overlapQuery, type RangeFilter } from "./overlap";
 
 export type { RangeFilter };

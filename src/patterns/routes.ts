@@ -1,35 +1,34 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
+import { createRoute, z } from "@hono/zod-openapi";
+import { horizonMonths, sessionsPerWrite } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { patternChanges } from "./changes";
+import { createPatternFromBody } from "./create";
 import {
 	CreatePatternBody,
-	createdPatternFields,
 	DeletePatternQuery,
 	ListPatternsQuery,
 	PatternSchema,
 	UpdatePatternBody,
 } from "./schemas";
 import { patternJson } from "./serialize";
-import { createPattern, deletePattern, findPattern, listPatterns, updatePattern } from "./service";
+import { deletePattern, findPattern, listPatterns, updatePattern } from "./service";
 
 const tags = ["Patterns"];
 const etagHeader = {
 	ETag: { schema: { type: "string" as const }, description: "Strong validator" },
 };
 
-export const patternRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const patternRoutes = createRouter();
 
 patternRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/",
+		operationId: "createPattern",
 		tags,
 		summary: "Create a weekly pattern and materialize its sessions",
 		request: jsonBody(CreatePatternBody),
@@ -46,13 +45,7 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPattern(c.var.db, createdPatternFields(body), {
-			now: Date.now(),
-			generate: body.generate_occurrences ?? true,
-			monthsAhead: body.months_ahead ?? 3,
-			horizonMonths: horizonMonths(c.env),
-			maxSessions: sessionsPerWrite(c.env),
-		});
+		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now(), c.env);
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
@@ -63,6 +56,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/",
+		operationId: "listPatterns",
 		tags,
 		summary: "List patterns (by id; paginated with Link headers)",
 		request: { query: ListPatternsQuery },
@@ -83,12 +77,13 @@ patternRoutes.openapi(
 	},
 );
 
-const onePattern = { params: idParam };
+const onePattern = { params: idParam("Pattern") };
 
 patternRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/{id}",
+		operationId: "getPattern",
 		tags,
 		summary: "Get one pattern",
 		request: onePattern,
@@ -99,7 +94,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, parseId(c.req.valid("param").id, "Pattern"));
+		const pattern = await findPattern(c.var.db, c.req.valid("param").id);
 		const etag = etagOf("pattern", pattern.id, pattern.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -111,6 +106,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "patch",
 		path: "/{id}",
+		operationId: "updatePattern",
 		tags,
 		summary: "Update a pattern; its future unedited sessions follow",
 		request: { ...onePattern, ...jsonBody(UpdatePatternBody) },
@@ -120,7 +116,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const pattern = await updatePattern(c.var.db, id, patternChanges(body), {
 			now: Date.now(),
@@ -137,6 +133,7 @@ patternRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/{id}",
+		operationId: "deletePattern",
 		tags,
 		summary: "Delete a pattern (history stays), or only deactivate it with delete_future=false",
 		request: { ...onePattern, query: DeletePatternQuery },
@@ -154,7 +151,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const flag = c.req.valid("query").delete_future ?? "true";
 		const deleteFuture = ["true", "True", "1"].includes(flag);
 		await deletePattern(c.var.db, id, {

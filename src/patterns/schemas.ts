@@ -150,7 +150,15 @@ export const PatternSchema = z
 export const ListPatternsQuery = z.object({
 	...pageQuery,
 	is_active: z.enum(["true", "false"]).optional(),
-	weekday: z.coerce.number().int().min(0).max(6).optional(),
+	// Stated in full: the document would render z.coerce.number() as nullable (it takes null, as
+	// 0), which a query string cannot send; the type replaces what is generated, bounds included.
+	weekday: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.max(6)
+		.optional()
+		.openapi({ type: "integer", minimum: 0, maximum: 6, example: 1 }),
 	search: z.string().max(limits.titleLength).optional(),
 });
 

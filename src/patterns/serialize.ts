@@ -1,6 +1,5 @@
 import type { PatternRow } from "../db/schema";
-import { isoUtc } from "../lib/time";
-import { WEEKDAY_NAMES } from "../recurrence";
+import { isoUtc, WEEKDAY_NAMES } from "../recurrence";
 
 export function patternJson(pattern: PatternRow) {
 	const weekday = pattern.weekdays[0] ?? 0;

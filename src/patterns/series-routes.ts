@@ -1,30 +1,29 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
-import { parseId } from "../http/ids";
+import { createRoute, z } from "@hono/zod-openapi";
 import { jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { respondWithRange } from "../occurrences/range";
 import { OccurrenceSchema, RangeQuery } from "../occurrences/schemas";
 
-export const seriesRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const seriesRoutes = createRouter();
 
 seriesRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/{id}/occurrences",
+		operationId: "listPatternOccurrences",
 		tags: ["Patterns"],
 		summary: "One series' sessions overlapping [start, end), by start then id (paginated)",
 		description:
 			"The same query, overlap rule, order and pagination as GET /api/occurrences, limited to the sessions of one pattern. A deleted pattern answers 404; its history stays in GET /api/occurrences.",
-		request: { params: idParam, query: RangeQuery },
+		request: { params: idParam("Pattern"), query: RangeQuery },
 		responses: {
 			200: jsonResponse(z.array(OccurrenceSchema), "The series' sessions"),
 			...problems(400, 404),
 		},
 	}),
 	async (c) => {
-		const patternId = parseId(c.req.valid("param").id, "Pattern");
+		const patternId = c.req.valid("param").id;
 		return c.json(await respondWithRange(c, c.req.valid("query"), patternId), 200);
 	},
 );

@@ -1,17 +1,24 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
-import { ApiError, causeChain, notFound } from "../http/problem";
-import { minutesToMs } from "../lib/time";
+import { ApiError, notFound } from "../http/problem";
 import {
 	followsPattern,
 	handledByHand,
 	insertSlots,
 	ruleOf,
 	skipHandledDays,
-} from "../materialization/slots";
-import { expandSlots, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+} from "../occurrences/writer";
+import {
+	expandSlots,
+	firstSlotAtOrAfter,
+	horizonEnd,
+	MS_PER_DAY,
+	materializationPlan,
+	minutesToMs,
+} from "../recurrence";
 import { checkSessionWrite } from "./session-budget";
 
 /** The writable fields of a pattern, already validated. */
@@ -40,8 +47,6 @@ export interface CreateOptions {
 	/** Sessions this request may create (limits.maxSessionsPerWrite). */
 	maxSessions: number;
 }
-
-const DAY_MS = 86_400_000;
 const SERIES_START = Date.UTC(1970, 0, 1);
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
@@ -210,7 +215,7 @@ async function tryUpdatePattern(
 			.where(
 				and(
 					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, now - DAY_MS),
+					gte(occurrences.originalStartAt, now - MS_PER_DAY),
 					handledByHand,
 				),
 			),

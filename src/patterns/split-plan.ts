@@ -2,9 +2,15 @@
 // sessions from `from` on. The dry run answers this plan; the real run writes exactly it.
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
-import { startOfLocalDay } from "../lib/local-day";
-import { ruleOf, skipHandledDays } from "../materialization/slots";
-import { addDays, firstSlotAtOrAfter, horizonEnd, materializationPlan } from "../recurrence";
+import { ruleOf, skipHandledDays } from "../occurrences/writer";
+import {
+	addDays,
+	firstSlotAtOrAfter,
+	horizonEnd,
+	MS_PER_DAY,
+	materializationPlan,
+	startOfLocalDay,
+} from "../recurrence";
 import type { PatternChanges, PatternFields } from "./service";
 
 export interface SplitRequest {
@@ -108,9 +114,7 @@ function fieldsOf(pattern: PatternRow): PatternFields {
  * differ by less than two days. Years of history are thus not converted to local dates one by one.
  */
 const holdingDaysAhead = (kept: OccurrenceRow[], now: number) =>
-	kept.filter((row) => row.originalStartAt !== null && row.originalStartAt >= now - 2 * DAY_MS);
-
-const DAY_MS = 86_400_000;
+	kept.filter((row) => row.originalStartAt !== null && row.originalStartAt >= now - 2 * MS_PER_DAY);
 
 export function planSplit(
 	current: PatternRow,

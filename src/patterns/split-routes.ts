@@ -1,18 +1,16 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env";
-import { horizonMonths, sessionsPerWrite } from "../http/app-env";
+import { createRoute } from "@hono/zod-openapi";
+import { horizonMonths, sessionsPerWrite } from "../config";
 import { etagOf, requiredVersion } from "../http/etag";
-import { parseId } from "../http/ids";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
-import { isoUtc } from "../lib/time";
+import { isoUtc } from "../recurrence";
 import { patternChanges } from "./changes";
 import { patternJson } from "./serialize";
 import { SESSIONS_LISTED, type SessionSummary, type SplitOutcome, splitPattern } from "./split";
 import { SplitPatternBody, SplitResult } from "./split-schemas";
 
-export const splitRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const splitRoutes = createRouter();
 
 const sessionJson = (session: SessionSummary) => ({
 	id: session.id,
@@ -45,6 +43,7 @@ splitRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/{id}/split",
+		operationId: "splitPattern",
 		tags: ["Patterns"],
 		summary: "Change this and following sessions: end the series and start a new one on `from`",
 		description: [
@@ -55,7 +54,7 @@ splitRoutes.openapi(
 			"`dry_run: true` answers 200 with the same body the real run would (new ids null) and writes nothing.",
 			`Each list in \`sessions\` holds its first ${SESSIONS_LISTED} sessions by start (\`sessions_truncated\` says when one was cut); \`created\`, \`moved\` and \`kept\` count them all.`,
 		].join(" "),
-		request: { params: idParam, ...jsonBody(SplitPatternBody) },
+		request: { params: idParam("Pattern"), ...jsonBody(SplitPatternBody) },
 		responses: {
 			201: {
 				...jsonResponse(SplitResult, "Split; Location names the new pattern"),
@@ -69,7 +68,7 @@ splitRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const id = parseId(c.req.valid("param").id, "Pattern");
+		const id = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const outcome = await splitPattern(
 			c.var.db,

@@ -41,7 +41,10 @@ export const SplitResult = z
 	.object({
 		dry_run: z.boolean(),
 		old_pattern: PatternSchema,
-		new_pattern: PatternSchema.extend({
+		// A new object, not PatternSchema.extend(): the document would render an extension as
+		// allOf [Pattern, {id}], which cannot widen Pattern's integer id to admit the dry run's null.
+		new_pattern: z.object({
+			...PatternSchema.shape,
 			id: z.number().int().nullable().openapi({ description: "Null in a dry run" }),
 		}),
 		created: z.number().int().openapi({ description: "Sessions materialized for the new series" }),

@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
-import { followsPattern, insertSlots } from "../materialization/slots";
+import { followsPattern, insertSlots } from "../occurrences/writer";
+import { MS_PER_DAY } from "../recurrence";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
 import { checkSessionWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
@@ -48,8 +49,6 @@ export interface SplitOptions {
 	maxSessions: number;
 	dryRun: boolean;
 }
-
-const DAY_MS = 86_400_000;
 
 const summary = {
 	id: occurrences.id,
@@ -130,10 +129,10 @@ export async function splitPattern(
  * is known only once the zone is.
  */
 async function readSplit(db: Db, id: number, from: string, now: number) {
-	const lo = Date.parse(from) - 2 * DAY_MS;
-	const recent = Math.max(lo, now - 2 * DAY_MS);
+	const lo = Date.parse(from) - 2 * MS_PER_DAY;
+	const recent = Math.max(lo, now - 2 * MS_PER_DAY);
 	// firstDay is within 38 hours after lo (UTC+14 to UTC−12): three days cover it.
-	const nearFrom = Math.min(recent, lo + 3 * DAY_MS);
+	const nearFrom = Math.min(recent, lo + 3 * MS_PER_DAY);
 	const ofPattern = eq(occurrences.patternId, id);
 	const mayMove = sql`(${occurrences.status} = 'scheduled' AND ${occurrences.isException} = 0 AND ${occurrences.startAt} >= ${now})`;
 	const historyIn = (start: number, end: number) =>

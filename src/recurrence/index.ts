@@ -4,10 +4,18 @@ export {
 	addDays,
 	isRealDate,
 	isRealTime,
+	MS_PER_DAY,
 	normalizeTime,
 	WEEKDAY_NAMES,
 } from "./calendar";
 export { expandSlots, firstSlotAtOrAfter, materializationPlan } from "./expand";
 export { horizonEnd } from "./horizon";
-export { isValidTimeZone, localDateOf, zonedIso } from "./time-zones";
+export { isoUtc, minutesToMs, parseInstant } from "./instants";
+export {
+	canonicalTimeZone,
+	isValidTimeZone,
+	localDateOf,
+	startOfLocalDay,
+	zonedIso,
+} from "./time-zones";
 export type { Slot, WeeklyRule } from "./weekly-rule";

@@ -18,6 +18,46 @@ export function isValidTimeZone(name: string): boolean {
 	}
 }
 
+/**
+ * Zone ids ICU (so Intl in workerd) still answers, from resolvedOptions() and
+ * supportedValuesOf("timeZone"), that IANA has since renamed, each to its current name (tzdata's
+ * `backward` file). The current names work everywhere the old ones do: Intl and Temporal accept
+ * both and give the same offsets.
+ */
+const RENAMED_ZONES = new Map([
+	["Africa/Asmera", "Africa/Asmara"],
+	["America/Buenos_Aires", "America/Argentina/Buenos_Aires"],
+	["America/Catamarca", "America/Argentina/Catamarca"],
+	["America/Coral_Harbour", "America/Atikokan"],
+	["America/Cordoba", "America/Argentina/Cordoba"],
+	["America/Godthab", "America/Nuuk"],
+	["America/Indianapolis", "America/Indiana/Indianapolis"],
+	["America/Jujuy", "America/Argentina/Jujuy"],
+	["America/Louisville", "America/Kentucky/Louisville"],
+	["America/Mendoza", "America/Argentina/Mendoza"],
+	["Asia/Calcutta", "Asia/Kolkata"],
+	["Asia/Katmandu", "Asia/Kathmandu"],
+	["Asia/Rangoon", "Asia/Yangon"],
+	["Asia/Saigon", "Asia/Ho_Chi_Minh"],
+	["Atlantic/Faeroe", "Atlantic/Faroe"],
+	["Europe/Kiev", "Europe/Kyiv"],
+	["Pacific/Enderbury", "Pacific/Kanton"],
+	["Pacific/Ponape", "Pacific/Pohnpei"],
+	["Pacific/Truk", "Pacific/Chuuk"],
+]);
+
+/**
+ * The name a zone is stored and returned under, or undefined for a name that is no zone: the
+ * current IANA name of the zone `name` links to, in its proper case ("asia/calcutta" and
+ * "Asia/Kolkata" -> "Asia/Kolkata", "US/Eastern" -> "America/New_York", "Etc/UTC" -> "UTC").
+ * Intl resolves links and case to ICU's id, which may be a name IANA has since renamed.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+	if (!isValidTimeZone(name)) return undefined;
+	const icuId = new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+	return RENAMED_ZONES.get(icuId) ?? icuId;
+}
+
 // Years 1970–9999: where Date#toISOString writes the date as Temporal does.
 const FAST_LOCAL_LIMIT = Date.UTC(10_000, 0, 1);
 const twoDigits = (value: number) => String(value).padStart(2, "0");
@@ -48,4 +88,9 @@ export function localDateOf(instant: number, timezone: string): string {
 		.toZonedDateTimeISO(timezone)
 		.toPlainDate()
 		.toString();
+}
+
+/** Epoch ms of the first instant of a local date in a zone (not always 00:00: some zones skip midnight). */
+export function startOfLocalDay(date: string, timeZone: string): number {
+	return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/keys/secrets";
+import { sha256Hex } from "../../src/lib/crypto";
 import { api, runCron } from "../helpers";
 import { createKey, expectProblem } from "./support";
 
@@ -78,6 +78,32 @@ describe("Idempotency-Key on POST", () => {
 		expectProblem(response, 409, "conflict");
 		expect(response.headers.get("Retry-After")).toBe("1");
 		expect(await countTitled("Slow")).toBe(0);
+	});
+
+	it("lets only the same request take over an abandoned pending key: a different body is 422", async () => {
+		const body = JSON.stringify(session("Abandoned"));
+		const hash = await sha256Hex(`POST /api/occurrences\n${body}`);
+		const longAgo = Date.now() - 60_000;
+		await env.DB.prepare(
+			"INSERT INTO idempotency_keys (principal, key, request_hash, state, created_at, expires_at) VALUES ('root', 'abandoned', ?, 'pending', ?, ?)",
+		)
+			.bind(hash, longAgo, longAgo + 86_400_000)
+			.run();
+		const headers = { "Idempotency-Key": "abandoned" };
+		const other = await api("POST", "/api/occurrences", {
+			body: session("Not abandoned"),
+			headers,
+		});
+		expectProblem(other, 422, "idempotency_mismatch");
+		expect(await countTitled("Not abandoned")).toBe(0);
+
+		const same = await api("POST", "/api/occurrences", {
+			raw: body,
+			headers: { ...headers, "Content-Type": "application/json" },
+		});
+		expect(same.status).toBe(201);
+		expect(same.headers.get("Idempotent-Replayed")).toBeNull();
+		expect(await countTitled("Abandoned")).toBe(1);
 	});
 
 	it("runs the request again once the key has expired", async () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/keys/secrets";
+import { sha256Hex } from "../../src/lib/crypto";
 import { api, createOneTime } from "../helpers";
 import { createKey, expectProblem, fetchWithVars } from "./support";
 

@@ -185,6 +185,25 @@ describe("GET /docs", () => {
 		for (const code of Object.keys(problemTypes)) expect(html).toContain(`id="problem-${code}"`);
 	});
 
+	it("has an operation menu with one link to each operation", async () => {
+		const document = await fetchDocument();
+		const html: string = (await api("GET", "/docs", { token: null })).body;
+		const menu = /<nav id="menu"[^>]*aria-label="Operations">(.*?)<\/nav>/s.exec(html)?.[1];
+		expect(menu, "no operation menu").toBeDefined();
+		const links = [...(menu ?? "").matchAll(/<a href="#(op-[^"]+)">/g)].map((match) => match[1]);
+		// What each link leads to: the operation whose heading has that id.
+		const operationAt = new Map(
+			[
+				...html.matchAll(
+					/<article class="op" id="([^"]+)"><h3><span class="m (\w+)">\w+<\/span><code>([^<]+)/g,
+				),
+			].map(([, id, method, path]) => [id, `${method} ${path}`]),
+		);
+		const reached = links.map((id) => operationAt.get(id));
+		const documented = operationsOf(document).map(({ method, path }) => `${method} ${path}`);
+		expect(reached.sort()).toEqual(documented.sort());
+	});
+
 	it("uses a fresh nonce on every response", async () => {
 		const nonces = await Promise.all(
 			[1, 2].map(async () =>

@@ -1,7 +1,7 @@
 // Concrete daylight-saving cases, each checked against the UTC instant worked out by hand.
 // Rule: keep local wall-clock time; a skipped time moves forward by the gap, a repeated time takes
 // the earlier instant (RFC 5545 §3.3.5, Temporal "compatible").
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expandSlots, type WeeklyRule, zonedIso } from "../../src/recurrence";
 
 const ALL_TIME = {
@@ -55,6 +55,22 @@ describe("America/New_York", () => {
 			utc: "2026-11-01T05:30:00.000Z",
 			local: "2026-11-01T01:30:00-04:00",
 		});
+	});
+});
+
+describe("the wall-clock memo", () => {
+	it("still takes the earlier 01:30 on 2026-11-01 in New York after a lookup just past the fall-back primes it", async () => {
+		// A fresh copy of the module: its memo holds only what this test teaches it.
+		vi.resetModules();
+		const { offsetAt, wallClockToInstant } = await import("../../src/recurrence/wall-clock");
+		const firstEst = Date.parse("2026-11-01T06:00:00Z");
+		expect(offsetAt("America/New_York", firstEst)).toBe(-5 * 3_600_000);
+		// The EST stretch now starts at 06:00Z, and 01:30 EST (06:30Z) lies inside it; but so does
+		// 01:30 EDT (05:30Z), the earlier one, which RFC 5545 asks for.
+		const wall = Date.parse("2026-11-01T01:30:00Z");
+		expect(new Date(wallClockToInstant("America/New_York", wall)).toISOString()).toBe(
+			"2026-11-01T05:30:00.000Z",
+		);
 	});
 });
 

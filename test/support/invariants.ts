@@ -3,7 +3,7 @@
 // violations, so a failing test says what broke rather than "expected false to be true".
 import { env } from "cloudflare:workers";
 import type { PatternRow } from "../../src/db/schema";
-import { ruleOf } from "../../src/materialization/slots";
+import { ruleOf } from "../../src/occurrences/writer";
 import { addDays, expandSlots, firstSlotAtOrAfter, localDateOf } from "../../src/recurrence";
 
 interface PatternRecord {

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { occurrences, type PatternRow } from "../db/schema";
+import { type OccurrenceRow, occurrences, type PatternRow } from "../db/schema";
 import { localDateOf, type Slot, type WeeklyRule } from "../recurrence";
 
 export type RuleFields = Pick<
@@ -36,13 +36,35 @@ export type SlotTuple = [patternId: number | null, version: number, start: numbe
  * (pattern_id, original_start_at) makes generation idempotent, whatever runs concurrently.
  */
 export function insertSlots(db: Db, slots: SlotTuple[], now: number) {
-	// INSERT … SELECT names every column in table order; id NULL lets SQLite assign it.
+	const start = sql`s.value ->> 2`;
+	// Every column by name: a column added to the table is a type error here until it gets a value.
+	const values: Record<keyof OccurrenceRow, SQL> = {
+		id: sql`NULL`,
+		patternId: sql`p.id`,
+		title: sql`p.title`,
+		description: sql`p.description`,
+		startAt: start,
+		endAt: sql`(${start}) + p.duration_minutes * 60000`,
+		originalStartAt: start,
+		durationMinutes: sql`p.duration_minutes`,
+		status: sql`'scheduled'`,
+		isException: sql`0`,
+		timezone: sql`p.timezone`,
+		version: sql`1`,
+		createdAt: sql`${now}`,
+		updatedAt: sql`${now}`,
+	};
+	// drizzle lists the table's columns in their declared order; the SELECT follows that order.
+	const selectList = sql.join(
+		Object.keys(getTableColumns(occurrences)).map(
+			(column) => values[column as keyof OccurrenceRow],
+		),
+		sql`, `,
+	);
 	return db
 		.insert(occurrences)
 		.select(sql`
-			SELECT NULL, p.id, p.title, p.description, s.value ->> 2,
-				(s.value ->> 2) + p.duration_minutes * 60000, s.value ->> 2, p.duration_minutes,
-				'scheduled', 0, p.timezone, 1, ${now}, ${now}
+			SELECT ${selectList}
 			FROM json_each(${JSON.stringify(slots)}) AS s
 			JOIN patterns AS p
 				ON p.id = coalesce(s.value ->> 0, (SELECT max(id) FROM patterns))
