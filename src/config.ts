@@ -13,10 +13,25 @@ export function cronPageSize(env: Env): number {
 	return Number.isInteger(size) && size >= 1 && size <= 5000 ? size : 1000;
 }
 
-/** Sessions one request may write, from MAX_SESSIONS_PER_WRITE (default limits.maxSessionsPerWrite). */
-export function sessionsPerWrite(env: Env): number {
+/** What one request may write into sessions (a create, an edit, a split, a materialize call). */
+export interface WriteBudget {
+	/** Sessions, from MAX_SESSIONS_PER_WRITE (default limits.maxSessionsPerWrite). */
+	sessions: number;
+	/** Bytes of title and description copied into them, from MAX_SESSION_TEXT_BYTES_PER_WRITE. */
+	textBytes: number;
+}
+
+export function writeBudget(env: Env): WriteBudget {
 	const sessions = Number(env.MAX_SESSIONS_PER_WRITE);
-	return Number.isInteger(sessions) && sessions >= 1 && sessions <= 100_000
-		? sessions
-		: limits.maxSessionsPerWrite;
+	const textBytes = Number(env.MAX_SESSION_TEXT_BYTES_PER_WRITE);
+	return {
+		sessions:
+			Number.isInteger(sessions) && sessions >= 1 && sessions <= 10_000_000
+				? sessions
+				: limits.maxSessionsPerWrite,
+		textBytes:
+			Number.isInteger(textBytes) && textBytes >= 1024 && textBytes <= 2 ** 40
+				? textBytes
+				: limits.maxSessionTextBytesPerWrite,
+	};
 }

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { horizonMonths, sessionsPerWrite } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { limits } from "../lib/fields";
@@ -227,7 +227,7 @@ patternPages.post("/patterns/:id", async (c) => {
 				now: Date.now(),
 				requiredVersion: formReader(form).number("version"),
 				horizonMonths: horizonMonths(c.env),
-				maxSessions: sessionsPerWrite(c.env),
+				budget: writeBudget(c.env),
 			},
 		),
 	);

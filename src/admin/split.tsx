@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { horizonMonths, sessionsPerWrite } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import type { PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { findPattern } from "../patterns/service";
@@ -104,7 +104,7 @@ splitPages.post("/patterns/:id/split", async (c) => {
 				now: Date.now(),
 				requiredVersion: read.number("version"),
 				horizonMonths: horizonMonths(c.env),
-				maxSessions: sessionsPerWrite(c.env),
+				budget: writeBudget(c.env),
 				dryRun,
 			},
 		);

@@ -25,8 +25,7 @@ export interface MaterializeOptions {
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
 	/**
-	 * What this run may write (the materialize route's limits.maxSessionsPerWrite and
-	 * limits.maxSessionTextBytesPerWrite; the cron has no such budget). A pattern is materialized
+	 * What this run may write (the materialize route's writeBudget; the cron has no such budget). A pattern is materialized
 	 * up to the slot that would pass it, and the run stops there, incomplete: the next run carries
 	 * on from that slot.
 	 */

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { horizonMonths, sessionsPerWrite } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import type { Db } from "../db/client";
 import { limits } from "../lib/fields";
 import { type CreatePatternBody, createdPatternFields } from "./schemas";
@@ -17,6 +17,6 @@ export function createPatternFromBody(
 		generate: body.generate_occurrences ?? true,
 		monthsAhead: body.months_ahead ?? limits.defaultMonthsAhead,
 		horizonMonths: horizonMonths(env),
-		maxSessions: sessionsPerWrite(env),
+		budget: writeBudget(env),
 	});
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { horizonMonths, sessionsPerWrite } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
@@ -122,7 +122,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
-			maxSessions: sessionsPerWrite(c.env),
+			budget: writeBudget(c.env),
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		return c.json(patternJson(pattern), 200);

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
+import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
@@ -44,8 +45,8 @@ export interface CreateOptions {
 	monthsAhead: number;
 	/** The Cron Trigger's horizon: how far the next materialization goes without generate. */
 	horizonMonths: number;
-	/** Sessions this request may create (limits.maxSessionsPerWrite). */
-	maxSessions: number;
+	/** What this request may write into sessions (config.ts, writeBudget). */
+	budget: WriteBudget;
 }
 const SERIES_START = Date.UTC(1970, 0, 1);
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
@@ -82,7 +83,7 @@ export async function createPattern(
 					.length;
 		checkSessionWrite(
 			{ sessions, title: fields.title, description: fields.description },
-			options.maxSessions,
+			options.budget,
 			"give a later start_date (sessions are made from start_date on), a smaller months_ahead, an end_date or a count",
 		);
 	}
@@ -178,8 +179,8 @@ export interface UpdateOptions {
 	now: number;
 	requiredVersion?: number;
 	horizonMonths: number;
-	/** Sessions a regeneration may create (limits.maxSessionsPerWrite). */
-	maxSessions: number;
+	/** What the edit may write into sessions (config.ts, writeBudget). */
+	budget: WriteBudget;
 }
 
 /**
@@ -276,7 +277,7 @@ async function tryUpdatePattern(
 	}
 	checkSessionWrite(
 		{ sessions: rewritten, title: next.title, description: next.description },
-		options.maxSessions,
+		options.budget,
 		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
 	);
 	if (copiesText) {

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { horizonMonths, sessionsPerWrite } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { etagOf, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
@@ -78,7 +78,7 @@ splitRoutes.openapi(
 				now: Date.now(),
 				requiredVersion: requiredVersion(c, "pattern", id),
 				horizonMonths: horizonMonths(c.env),
-				maxSessions: sessionsPerWrite(c.env),
+				budget: writeBudget(c.env),
 				dryRun: body.dry_run ?? false,
 			},
 		);

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
+import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -45,8 +46,8 @@ export interface SplitOptions {
 	now: number;
 	requiredVersion?: number;
 	horizonMonths: number;
-	/** Sessions the new series may be given (limits.maxSessionsPerWrite). */
-	maxSessions: number;
+	/** What the new series may be given (config.ts, writeBudget). */
+	budget: WriteBudget;
 	dryRun: boolean;
 }
 
@@ -79,7 +80,7 @@ export async function splitPattern(
 	// The dry run answers what the real run would, this refusal included.
 	checkSessionWrite(
 		{ sessions: plan.created.length, ...plan.newPattern },
-		options.maxSessions,
+		options.budget,
 		"give changes.end_date, changes.count or fewer weekdays (the new series remakes the sessions materialized from `from` on)",
 	);
 	if (options.dryRun) {
