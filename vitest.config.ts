@@ -16,16 +16,21 @@ export default defineConfig(async () => {
 				miniflare: {
 					bindings: {
 						TEST_MIGRATIONS: migrations,
-						ADMIN_TOKEN: "test-root-token",
+						// At least 32 characters each, as the Worker requires.
+						ADMIN_TOKEN: "test-root-token-0123456789abcdefghij",
+						SESSION_SECRET: "test-session-secret-0123456789abcdef",
 					},
 					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
 					// production's. Per key: only tests that use one API key this often see it.
 					ratelimits: {
 						RATE_LIMITER: { namespace_id: "1001", simple: { limit: 20, period: 60 } },
+						// Failed authentications per address or key prefix: tests send their own
+						// CF-Connecting-IP, so only they spend it.
+						AUTH_LIMITER: { namespace_id: "1002", simple: { limit: 5, period: 60 } },
 						// The write budget counts the root token too, which most tests write with: out of
 						// their way here; its own test swaps in TEST_WRITE_LIMITER (5 per minute).
-						WRITE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
-						TEST_WRITE_LIMITER: { namespace_id: "1003", simple: { limit: 5, period: 60 } },
+						WRITE_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+						TEST_WRITE_LIMITER: { namespace_id: "1004", simple: { limit: 5, period: 60 } },
 					},
 				},
 			}),

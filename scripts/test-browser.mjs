@@ -21,7 +21,7 @@ try {
 	const token = `browser-${randomUUID()}`;
 	server = await startLocalWorker({
 		prefix: "calendar-browser",
-		vars: { ADMIN_TOKEN: token },
+		vars: { ADMIN_TOKEN: token, SESSION_SECRET: `session-${randomUUID()}` },
 		readyPath: "/admin/sign-in",
 	});
 	process.env.ADMIN_BASE_URL = server.origin;

@@ -3,10 +3,11 @@ import { bodyLimit } from "hono/body-limit";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
+import { requireAuth } from "./auth/authenticate";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
+import { feedTokenRoutes } from "./feed-tokens/routes";
 import type { AppEnv } from "./http/app-env";
-import { requireAuth } from "./http/auth";
 import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
@@ -65,6 +66,7 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

@@ -1,5 +1,9 @@
 import { createApp } from "./app";
-import { runScheduledMaterialization, sweepExpiredIdempotencyKeys } from "./jobs/scheduled";
+import {
+	runScheduledMaterialization,
+	sweepExpiredAdminSessions,
+	sweepExpiredIdempotencyKeys,
+} from "./jobs/scheduled";
 
 const app = createApp();
 
@@ -9,5 +13,6 @@ export default {
 		// Independent chores: one failing must not keep the other from running.
 		ctx.waitUntil(runScheduledMaterialization(env, controller.scheduledTime));
 		ctx.waitUntil(sweepExpiredIdempotencyKeys(env, controller.scheduledTime));
+		ctx.waitUntil(sweepExpiredAdminSessions(env, controller.scheduledTime));
 	},
 } satisfies ExportedHandler<Env>;

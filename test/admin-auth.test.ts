@@ -1,17 +1,60 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sealSession } from "../src/admin/session";
+import { sha256Hex } from "../src/lib/crypto";
 import { createKey, createOneTimeSession, csrfOf, ORIGIN, signIn, visit } from "./admin-helpers";
+import { type RecordedStatement, recordingD1 } from "./d1-recorder";
 import { api, ROOT_TOKEN } from "./helpers";
+import { fetchWithVars } from "./production/support";
+import { runScheduled } from "./support/scheduled";
 
-const rootClaims = (overrides = {}) => ({
-	root: true,
-	keyId: null,
-	scopes: ["admin" as const],
-	expiresAt: Date.now() + 60_000,
-	csrf: "known-csrf-token",
-	...overrides,
-});
+const COOKIE = "__Host-admin_session";
+const encoder = new TextEncoder();
+const base64 = (bytes: ArrayBuffer | Uint8Array) =>
+	btoa(String.fromCharCode(...new Uint8Array(bytes)));
+const base64url = (bytes: ArrayBuffer | Uint8Array) =>
+	base64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+/** The session id and signature of a "name=value" cookie pair (Hono's signed-cookie format). */
+function parts(pair: string) {
+	const value = decodeURIComponent(pair.slice(pair.indexOf("=") + 1));
+	const dot = value.lastIndexOf(".");
+	return { id: value.slice(0, dot), signature: value.slice(dot + 1) };
+}
+
+const hmac = async (key: CryptoKey, text: string) =>
+	crypto.subtle.sign("HMAC", key, encoder.encode(text));
+const hmacKey = (secret: string) =>
+	crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+		"sign",
+	]);
+
+/** The old scheme's signing key: HKDF over ADMIN_TOKEN, which let any cookie test root guesses. */
+async function keyDerivedFromAdminToken(adminToken: string) {
+	const base = await crypto.subtle.importKey("raw", encoder.encode(adminToken), "HKDF", false, [
+		"deriveKey",
+	]);
+	return crypto.subtle.deriveKey(
+		{
+			name: "HKDF",
+			hash: "SHA-256",
+			salt: encoder.encode("calendar-admin"),
+			info: encoder.encode("session-cookie-v1"),
+		},
+		base,
+		{ name: "HMAC", hash: "SHA-256", length: 256 },
+		false,
+		["sign"],
+	);
+}
+
+/** A cookie pair for `id`, signed as Hono signs, with `key`. */
+const signedPair = async (id: string, key: CryptoKey) =>
+	`${COOKIE}=${encodeURIComponent(`${id}.${base64(await hmac(key, id))}`)}`;
+
+const sessionRow = async (id: string) =>
+	env.DB.prepare("SELECT * FROM admin_sessions WHERE hash = ?")
+		.bind(await sha256Hex(id))
+		.first<{ key_id: number | null; csrf: string; expires_at: number }>();
 
 describe("GET /admin without a session", () => {
 	it("redirects to sign-in and comes back to the page asked for", async () => {
@@ -37,31 +80,47 @@ describe("GET /admin without a session", () => {
 });
 
 describe("POST /admin/sign-in", () => {
-	it("sets a signed, HttpOnly, Secure, SameSite=Strict session cookie that holds no secret", async () => {
-		const { setCookie, cookie } = await signIn();
+	it("sets a signed, HttpOnly, Secure, SameSite=Strict cookie that holds only a random session id", async () => {
+		const { setCookie, cookie, csrf } = await signIn();
 		expect(setCookie).toMatch(/^__Host-admin_session=/);
 		expect(setCookie).toMatch(/; Max-Age=28800/);
 		expect(setCookie).toMatch(/; Path=\//);
 		expect(setCookie).toMatch(/; HttpOnly/);
 		expect(setCookie).toMatch(/; Secure/);
 		expect(setCookie).toMatch(/; SameSite=Strict/);
-		const payload = atob(
-			cookie.split("=")[1]?.split(".")[0]?.replace(/-/g, "+").replace(/_/g, "/") ?? "",
-		);
-		expect(payload).not.toContain(ROOT_TOKEN);
-		expect(JSON.parse(payload)).toMatchObject({ root: true, keyId: null, scopes: ["admin"] });
+		const { id } = parts(cookie);
+		expect(id).toMatch(/^[\w-]{43}$/);
+		expect(cookie).not.toContain(ROOT_TOKEN);
+		// D1 keeps the id's hash, the root's null key, the CSRF token and the expiry.
+		const row = await sessionRow(id);
+		expect(row).toMatchObject({ key_id: null, csrf });
+		expect(row?.expires_at).toBeGreaterThan(Date.now() + 28_000_000);
 		const week = await visit("/admin", { cookie });
 		expect(week.status).toBe(200);
 		expect(week.html).toContain("Week of");
 		expect(week.html).toContain("Root token");
 	});
 
-	it("stores an API key's id, not the key", async () => {
+	it("keeps an API key's id in D1, neither the key nor its id in the cookie", async () => {
 		const key = await createKey(["write"]);
 		const { cookie } = await signIn(key.key);
-		const payload = JSON.parse(atob(cookie.split("=")[1]?.split(".")[0] ?? ""));
-		expect(payload).toMatchObject({ root: false, keyId: key.id, scopes: ["write"] });
-		expect(JSON.stringify(payload)).not.toContain(key.key.slice(4));
+		expect((await sessionRow(parts(cookie).id))?.key_id).toBe(key.id);
+		expect(cookie).not.toContain(key.key.slice(4, 14));
+	});
+
+	it("reads the session and its key in one D1 query per page", async () => {
+		const key = await createKey(["admin"]);
+		for (const secret of [ROOT_TOKEN, key.key]) {
+			const { cookie } = await signIn(secret);
+			const log: RecordedStatement[] = [];
+			const page = await fetchWithVars({ DB: recordingD1(env.DB, log) }, "/admin/keys", {
+				headers: { Cookie: cookie },
+			});
+			expect(page.status).toBe(200);
+			// The session joined with its key, then the key list and the feed-token list.
+			expect(log.map((statement) => statement.sql.slice(0, 60))).toHaveLength(3);
+			expect(log[0]?.sql).toMatch(/from "admin_sessions" left join "api_keys"/);
+		}
 	});
 
 	it("answers 401 with the error next to the key field for an unknown key", async () => {
@@ -74,7 +133,7 @@ describe("POST /admin/sign-in", () => {
 		});
 		expect(page.status).toBe(401);
 		expect(page.html).toMatch(
-			/<label for="f-key">API key<\/label>.*This key is not valid \(unknown or revoked\)\./s,
+			/<label for="f-key">API key<\/label>.*This key is not valid \(unknown, revoked or expired\)\./s,
 		);
 		expect(page.headers.getSetCookie().join()).not.toContain("admin_session");
 	});
@@ -92,46 +151,127 @@ describe("session cookies that must not work", () => {
 		expect(page.location).toMatch(/^\/admin\/sign-in\?/);
 	};
 
-	it("rejects a cookie whose claims were edited", async () => {
+	it("rejects garbage, an unsigned id, an edited id and another secret's signature", async () => {
+		const { cookie } = await signIn();
+		const { id, signature } = parts(cookie);
+		const other = await signedPair(id, await hmacKey("another-session-secret-0123456789abc"));
+		const edited = `${id.slice(0, -1)}${id.endsWith("A") ? "B" : "A"}`;
+		for (const pair of [
+			`${COOKIE}=garbage`,
+			`${COOKIE}=${id}`,
+			`${COOKIE}=${encodeURIComponent(`${edited}.${signature}`)}`,
+			other,
+		]) {
+			const page = await visit("/admin", { cookie: pair });
+			expectSignIn(page);
+			expect(page.location, pair).toContain("done=expired");
+			expect(page.headers.getSetCookie().join()).toMatch(/__Host-admin_session=;.*Max-Age=0/);
+		}
+		expect((await visit("/admin", { cookie })).status).toBe(200);
+	});
+
+	it("rejects a cookie signed with a key derived from ADMIN_TOKEN (the old scheme)", async () => {
+		const { cookie } = await signIn();
+		const { id } = parts(cookie);
+		// The live session's own id, signed the old way: with HKDF(ADMIN_TOKEN), or ADMIN_TOKEN itself.
+		for (const key of [await keyDerivedFromAdminToken(ROOT_TOKEN), await hmacKey(ROOT_TOKEN)]) {
+			expectSignIn(await visit("/admin", { cookie: await signedPair(id, key) }));
+		}
+		// And an old-format cookie: claims, then an HMAC with the HKDF key.
+		const claims = base64url(
+			encoder.encode(
+				JSON.stringify({
+					root: true,
+					keyId: null,
+					scopes: ["admin"],
+					expiresAt: Date.now() + 60_000,
+					csrf: "x",
+				}),
+			),
+		);
+		const oldMac = base64url(await hmac(await keyDerivedFromAdminToken(ROOT_TOKEN), claims));
+		expectSignIn(await visit("/admin", { cookie: `${COOKIE}=${claims}.${oldMac}` }));
+	});
+
+	it("gives a read-only key no offline oracle for the root token: nothing in it derives from ADMIN_TOKEN", async () => {
 		const key = await createKey(["read"]);
 		const { cookie } = await signIn(key.key);
-		const [name, value] = cookie.split("=") as [string, string];
-		const [payload, mac] = value.split(".") as [string, string];
-		const claims = JSON.parse(atob(payload));
-		const forged = btoa(
-			JSON.stringify({ ...claims, root: true, keyId: null, scopes: ["admin"] }),
-		).replace(/=+$/, "");
-		const page = await visit("/admin", { cookie: `${name}=${forged}.${mac}` });
-		expectSignIn(page);
-		expect(page.location).toContain("done=expired");
-		expect(page.headers.getSetCookie().join()).toMatch(/__Host-admin_session=;.*Max-Age=0/);
+		const { id, signature } = parts(cookie);
+		// The signature is SESSION_SECRET's HMAC of a random id, and nothing else.
+		expect(signature).toBe(base64(await hmac(await hmacKey(env.SESSION_SECRET), id)));
+		expect(signature).not.toBe(base64(await hmac(await keyDerivedFromAdminToken(ROOT_TOKEN), id)));
+		// The same cookie works under any ADMIN_TOKEN: it cannot be used to test guesses at it.
+		const otherRoot = { ADMIN_TOKEN: "a-completely-different-root-token-0123456789" };
+		const page = await fetchWithVars(otherRoot, "/admin", { headers: { Cookie: cookie } });
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain("(read-only)");
 	});
 
-	it("rejects garbage, an empty MAC and a cookie signed with another token", async () => {
-		const other = await sealSession("another-root-token", rootClaims());
-		for (const value of ["garbage", "e30.", "e30.AAAA.extra", other]) {
-			expectSignIn(await visit("/admin", { cookie: `__Host-admin_session=${value}` }));
-		}
+	it("stops a copied cookie at once when its session signs out", async () => {
+		const { cookie, csrf } = await signIn();
+		const copy = cookie;
+		expect((await visit("/admin", { cookie: copy })).status).toBe(200);
+		expect((await visit("/admin/sign-out", { cookie, form: { csrf } })).status).toBe(303);
+		expect(await sessionRow(parts(cookie).id)).toBeNull();
+		expectSignIn(await visit("/admin", { cookie: copy }));
 	});
 
-	it("rejects an expired cookie even if the browser still sends it", async () => {
-		const expired = await sealSession(ROOT_TOKEN, rootClaims({ expiresAt: Date.now() - 1 }));
-		expectSignIn(await visit("/admin", { cookie: `__Host-admin_session=${expired}` }));
-		const fresh = await sealSession(ROOT_TOKEN, rootClaims());
-		expect((await visit("/admin", { cookie: `__Host-admin_session=${fresh}` })).status).toBe(200);
-	});
-
-	it("ends a key's session as soon as the key is revoked", async () => {
+	it("ends a key's sessions as soon as the key is revoked", async () => {
 		const key = await createKey(["write"]);
 		const { cookie } = await signIn(key.key);
+		const second = await signIn(key.key);
 		expect((await visit("/admin/patterns", { cookie })).status).toBe(200);
+		expect(await sessionRow(parts(second.cookie).id)).not.toBeNull();
 		await api("DELETE", `/api/keys/${key.id}`);
 		expectSignIn(await visit("/admin/patterns", { cookie }));
+		expectSignIn(await visit("/admin/patterns", { cookie: second.cookie }));
+		expect(await sessionRow(parts(second.cookie).id)).toBeNull();
 	});
 
-	it("is invalidated by rotating ADMIN_TOKEN (the signing key derives from it)", async () => {
-		const sealed = await sealSession(`${env.ADMIN_TOKEN}-rotated`, rootClaims());
-		expectSignIn(await visit("/admin", { cookie: `__Host-admin_session=${sealed}` }));
+	it("ends a key's session when the key expires, even if its row has not", async () => {
+		const key = await createKey(["write"]);
+		const { cookie } = await signIn(key.key);
+		await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?")
+			.bind(Date.now() - 1, key.id)
+			.run();
+		expectSignIn(await visit("/admin", { cookie }));
+	});
+
+	it("rejects an expired session even if the browser still sends it", async () => {
+		const { cookie } = await signIn();
+		await env.DB.prepare("UPDATE admin_sessions SET expires_at = ? WHERE hash = ?")
+			.bind(Date.now() - 1, await sha256Hex(parts(cookie).id))
+			.run();
+		expectSignIn(await visit("/admin", { cookie }));
+	});
+
+	it("ends root sessions when the root token is turned off", async () => {
+		const { cookie } = await signIn();
+		const page = await fetchWithVars({ ADMIN_TOKEN: "" }, "/admin", {
+			headers: { Cookie: cookie },
+		});
+		expect(page.status).toBe(303);
+	});
+
+	it("is swept from D1 by the cron once expired", async () => {
+		const [old, live] = [await signIn(), await signIn()];
+		await env.DB.prepare("UPDATE admin_sessions SET expires_at = ? WHERE hash = ?")
+			.bind(Date.now() - 1, await sha256Hex(parts(old.cookie).id))
+			.run();
+		await runScheduled();
+		expect(await sessionRow(parts(old.cookie).id)).toBeNull();
+		expect(await sessionRow(parts(live.cookie).id)).not.toBeNull();
+	});
+});
+
+describe("without SESSION_SECRET", () => {
+	it("refuses to run the console, with a clear 503", async () => {
+		for (const secret of [undefined, "too-short"]) {
+			const vars = { SESSION_SECRET: secret } as unknown as Partial<Env>;
+			const page = await fetchWithVars(vars, "/admin/sign-in");
+			expect(page.status).toBe(503);
+			expect(await page.text()).toContain("set the SESSION_SECRET secret to at least 32");
+		}
 	});
 });
 
@@ -202,7 +342,7 @@ describe("POST forms: CSRF and origin", () => {
 		}
 	});
 
-	it("signs out with the token and clears the cookie", async () => {
+	it("signs out with the token, deletes the session and clears the cookie", async () => {
 		const { cookie, csrf } = await signIn();
 		const out = await visit("/admin/sign-out", { cookie, form: { csrf } });
 		expect(out.status).toBe(303);

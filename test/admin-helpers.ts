@@ -54,15 +54,21 @@ export function cookieFrom(page: Page, name: string) {
 
 export const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 
-/** Signs in through the real sign-in form; returns the session cookie pair and a CSRF token. */
-export async function signIn(secret = ROOT_TOKEN) {
+/** One post of the real sign-in form (fetched first for its token), from `address` if given. */
+export async function signInAttempt(secret: string, address?: string) {
 	const form = await visit("/admin/sign-in");
 	const formCookie = cookieFrom(form, "__Host-admin_signin").pair;
 	const token = /name="form_token" value="([^"]+)"/.exec(form.html)?.[1] ?? "";
-	const signedIn = await visit("/admin/sign-in", {
+	return visit("/admin/sign-in", {
 		cookie: formCookie,
 		form: { form_token: token, next: "/admin", key: secret },
+		headers: address ? { "CF-Connecting-IP": address } : {},
 	});
+}
+
+/** Signs in through the real sign-in form; returns the session cookie pair and a CSRF token. */
+export async function signIn(secret = ROOT_TOKEN) {
+	const signedIn = await signInAttempt(secret);
 	const session = cookieFrom(signedIn, "__Host-admin_session");
 	if (!session.header) throw new Error(`sign-in failed: ${signedIn.status}`);
 	const landing = await visit("/admin", { cookie: session.pair });

@@ -334,6 +334,28 @@ describe("keys pages", () => {
 		expect(page.html).toContain("Give at least one scope.");
 	});
 
+	it("lets an admin key mint read and write keys but not admin keys, with an expiry", async () => {
+		const admin = await createKey(["admin"]);
+		const session = await signIn(admin.key);
+		const as = (form: Record<string, string | string[]>) =>
+			visit("/admin/keys", { cookie: session.cookie, form: { csrf: session.csrf, ...form } });
+		const refused = await as({ name: "Escalation", scopes: ["admin"] });
+		expect(refused.status).toBe(403);
+		expect(refused.html).toMatch(
+			/<legend>Scopes<\/legend><p class="error-text">Only the root token mints admin keys; an admin key mints read and write keys\.<\/p>/,
+		);
+		const made = await as({ name: "Short-lived", scopes: ["write"], expires_in_days: "7" });
+		expect(made.status).toBe(201);
+		const listed = (await api("GET", "/api/keys")).body.find(
+			(key: any) => key.name === "Short-lived",
+		);
+		expect(listed.created_by).toBe(`key:${admin.id}`);
+		expect(Date.parse(listed.expires_at) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+		const page = await visit("/admin/keys", { cookie });
+		expect(page.html).toContain(`<td>key ${admin.id}</td>`);
+		expect(page.html).toContain(`<td>${listed.expires_at.slice(0, 10)}</td>`);
+	});
+
 	it("is for admin keys only", async () => {
 		const key = await createKey(["write"]);
 		const writer = await signIn(key.key);

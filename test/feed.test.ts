@@ -225,25 +225,16 @@ describe("GET /api/calendar.ics", () => {
 		expect(lines).toContain("SUMMARY:Open house\\, spring\\; \\\\ edition");
 	});
 
-	it("accepts the API key as ?key=, for calendar apps that cannot send headers", async () => {
-		const created = await api("POST", "/api/keys", {
-			body: { name: "Phone calendar", scopes: ["read"] },
-		});
+	it("accepts a feed token as ?key=, for calendar apps that cannot send headers", async () => {
+		const created = await api("POST", "/api/feed-tokens", { body: { name: "Phone calendar" } });
 		expect(created.status).toBe(201);
-		const subscribed = await api(
-			"GET",
-			`/api/calendar.ics?key=${encodeURIComponent(created.body.key)}`,
-			{ token: null },
-		);
+		const key = encodeURIComponent(created.body.token);
+		const subscribed = await api("GET", `/api/calendar.ics?key=${key}`, { token: null });
 		expect(subscribed.status).toBe(200);
 		expect(subscribed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
-		const slashed = await api(
-			"GET",
-			`/api/calendar.ics/?key=${encodeURIComponent(created.body.key)}`,
-			{ token: null },
-		);
+		const slashed = await api("GET", `/api/calendar.ics/?key=${key}`, { token: null });
 		expect(slashed.status).toBe(200);
-		const wrong = await api("GET", "/api/calendar.ics?key=cal_nope", { token: null });
+		const wrong = await api("GET", "/api/calendar.ics?key=calfeed_nope", { token: null });
 		expect(wrong.status).toBe(401);
 		expect(wrong.headers.get("Content-Type")).toBe("application/problem+json");
 	});
@@ -361,7 +352,7 @@ describe("GET /api/patterns/{id}/calendar.ics", () => {
 		const path = `/api/patterns/${pattern.id}/calendar.ics`;
 		const first = await api("GET", path);
 		const etag = first.headers.get("ETag") ?? "";
-		expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+		expect(etag).toMatch(/^"f\d+\.c1\.p\d+\.v\d+\.y\d{4}"$/);
 		expect((await api("GET", path)).headers.get("ETag")).toBe(etag);
 		const cached = await api("GET", path, { headers: { "If-None-Match": etag } });
 		expect(cached.status).toBe(304);

@@ -7,7 +7,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import worker from "../src/index";
 
-export const ROOT_TOKEN = "test-root-token";
+export const ROOT_TOKEN = "test-root-token-0123456789abcdefghij";
 const BASE = "https://calendar.test";
 
 export interface ApiResponse<T = any> {

@@ -200,3 +200,49 @@ describe("GET /api/occurrences validation", () => {
 		expect((await get("start=1970-01-01T00:00:00Z&end=2100-01-01T00:00:00Z")).status).toBe(200);
 	});
 });
+
+describe("repeated query parameters", () => {
+	const range = "start=2026-03-01T00:00:00Z&end=2026-03-08T00:00:00Z";
+
+	it.each([
+		["GET", "/api/occurrences", `${range}&start=2026-03-02T00:00:00Z`, "start"],
+		["GET", "/api/occurrences", `${range}&end=2026-03-09T00:00:00Z`, "end"],
+		["GET", "/api/occurrences", `${range}&status=scheduled&status=cancelled`, "status"],
+		["GET", "/api/occurrences", `${range}&limit=1&limit=2`, "limit"],
+		["GET", "/api/occurrences", `${range}&cursor=a&cursor=b`, "cursor"],
+		["GET", "/api/patterns/{id}/occurrences", `${range}&start=2026-03-02T00:00:00Z`, "start"],
+		["GET", "/api/patterns", "limit=1&limit=1", "limit"],
+		["GET", "/api/patterns", "search=yoga&search=pilates", "search"],
+		["GET", "/api/patterns", "is_active=true&is_active=false", "is_active"],
+		["GET", "/api/patterns", "weekday=1&weekday=2", "weekday"],
+		["DELETE", "/api/patterns/{id}", "delete_future=true&delete_future=false", "delete_future"],
+		["GET", "/api/keys", "limit=5&limit=6", "limit"],
+		["GET", "/api/calendar.ics", "key=cal_a&key=cal_b", "key"],
+		["GET", "/api/patterns/{id}/calendar.ics", "key=cal_a&key=cal_b", "key"],
+	])("%s %s?%s is a 400 naming the parameter", async (method, path, query, name) => {
+		const { pattern } = await createPattern();
+		const response = await api(method, `${path.replace("{id}", pattern.id)}?${query}`);
+		expect(expectFieldErrors(response, [name])).toEqual([
+			{ path: name, message: `\`${name}\` must be given once.` },
+		]);
+		expect(response.body.detail).toBe(`${name}: \`${name}\` must be given once.`);
+		expect((await api("GET", `/api/patterns/${pattern.id}`)).status).toBe(200);
+	});
+
+	it("reports a repeated parameter once, next to the other fields' errors", async () => {
+		const response = await api(
+			"GET",
+			"/api/occurrences?start=x&start=y&start=z&end=soon&limit=0&limit=1",
+		);
+		expect(expectFieldErrors(response, ["start", "end", "limit"])).toEqual([
+			{ path: "start", message: "`start` must be given once." },
+			expect.objectContaining({ path: "end" }),
+			{ path: "limit", message: "`limit` must be given once." },
+		]);
+	});
+
+	it("ignores a parameter the operation does not take, repeated or not", async () => {
+		const response = await api("GET", `/api/occurrences?${range}&utm=a&utm=b&utm=c`);
+		expect(response.status).toBe(200);
+	});
+});

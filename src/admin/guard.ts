@@ -1,55 +1,69 @@
 // Who may see and change what in the console. Every page needs a valid session cookie; every POST
 // also needs a same-origin request, the session's CSRF token and, except signing out, write scope.
 import type { MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from "hono/cookie";
+import { MIN_SECRET_LENGTH, strongRootToken } from "../auth/failure-budget";
 import { ApiError } from "../http/problem";
-import { effectiveScopes, findLiveApiKey, type Scope } from "../keys/service";
-import { randomToken } from "../lib/base64url";
+import { effectiveScopes } from "../keys/service";
 import { secretsEqual } from "../lib/crypto";
 import type { AdminContext, AdminEnv } from "./env";
 import { readForm } from "./forms";
-import { openSession, SESSION_SECONDS, type SessionClaims, sealSession } from "./session";
+import { createSession, deleteSession, findSession, isSessionId, SESSION_SECONDS } from "./session";
 import { zoneOr } from "./zoned";
 
 const SESSION_COOKIE = "admin_session";
 const ZONE_COOKIE = "admin_tz";
 const cookieOptions = { prefix: "host", path: "/", secure: true, httpOnly: true } as const;
 
-export async function startSession(
-	c: AdminContext,
-	adminToken: string,
-	keyId: number | null,
-	scopes: Scope[],
-) {
-	const claims: SessionClaims = {
-		root: keyId === null,
-		keyId,
-		scopes,
-		expiresAt: Date.now() + SESSION_SECONDS * 1000,
-		csrf: randomToken(),
-	};
-	setCookie(c, SESSION_COOKIE, await sealSession(adminToken, claims), {
+/**
+ * The console signs its cookies with SESSION_SECRET, its own secret (never derived from
+ * ADMIN_TOKEN); without a strong one, the console is off.
+ */
+export function sessionSecret(c: AdminContext): string {
+	const secret = c.env.SESSION_SECRET;
+	if (!secret || secret.length < MIN_SECRET_LENGTH) {
+		throw new ApiError(
+			"unavailable",
+			`The admin console is off: set the SESSION_SECRET secret to at least ${MIN_SECRET_LENGTH} random characters (e.g. \`openssl rand -base64 32 | npx wrangler secret put SESSION_SECRET\`).`,
+		);
+	}
+	return secret;
+}
+
+/** Opens a session (a D1 row) for an API key or, with null, the root token, and sets its cookie. */
+export async function startSession(c: AdminContext, keyId: number | null) {
+	const secret = sessionSecret(c);
+	const { id } = await createSession(c.var.db, keyId, Date.now());
+	await setSignedCookie(c, SESSION_COOKIE, id, secret, {
 		...cookieOptions,
 		sameSite: "Strict",
 		maxAge: SESSION_SECONDS,
 	});
 }
 
+/** The session id of a cookie whose signature verifies; false for a bad one, undefined for none. */
+async function sessionId(c: AdminContext): Promise<string | false | undefined> {
+	const id = await getSignedCookie(c, sessionSecret(c), SESSION_COOKIE, "host");
+	if (typeof id === "string") return isSessionId(id) && id;
+	// Hono skips a value without a signature; it is still a bad cookie, to be cleared.
+	return id === undefined && getCookie(c, SESSION_COOKIE, "host") !== undefined ? false : id;
+}
+
 export const endSession = (c: AdminContext) => deleteCookie(c, SESSION_COOKIE, cookieOptions);
 
-/** The console signs its cookies with a key derived from ADMIN_TOKEN; without it, it is off. */
-export function adminToken(c: AdminContext): string {
-	const token = c.env.ADMIN_TOKEN;
-	if (!token) {
-		throw new ApiError("unavailable", "The admin console needs the ADMIN_TOKEN secret to be set.");
-	}
-	return token;
+/** Signing out deletes the session's row: a copy of the cookie stops working at once. */
+export async function closeSession(c: AdminContext) {
+	const id = await sessionId(c);
+	if (id) await deleteSession(c.var.db, id);
+	endSession(c);
 }
 
 /**
  * Refuses a POST that a browser sent from another site. Sec-Fetch-Site and Origin are set by the
  * browser, not by page scripts; clients that send neither cannot be a victim's browser and still
  * need the CSRF token. https://developer.mozilla.org/docs/Web/Security/Attacks/CSRF
+ * Kept instead of hono/csrf, which passes a request when either header looks right: this refuses
+ * one when either header says another site, and the form's CSRF token is checked besides.
  */
 export function assertSameOrigin(c: AdminContext) {
 	const site = c.req.header("Sec-Fetch-Site");
@@ -68,39 +82,33 @@ function toSignIn(c: AdminContext, notice?: string) {
 }
 
 export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
-	const cookie = getCookie(c, SESSION_COOKIE, "host");
-	const claims = cookie && (await openSession(adminToken(c), cookie, Date.now()));
-	if (!claims) {
-		if (cookie) endSession(c);
-		return toSignIn(c, cookie ? "expired" : undefined);
+	const id = await sessionId(c);
+	// One query: the session row and, joined to it, its key if still live.
+	const session = id ? await findSession(c.var.db, id, Date.now()) : undefined;
+	const root = session?.keyId === null;
+	// A root session ends when the root token is turned off; a key's, when its key is not live.
+	if (!session || (root ? !strongRootToken(c.env) : !session.key)) {
+		if (id !== undefined) endSession(c);
+		return toSignIn(c, id !== undefined ? "expired" : undefined);
 	}
-	let name = "Root token";
-	let scopes = effectiveScopes(["admin"]);
-	if (!claims.root) {
-		// Re-read on every request, so a revoked key's session ends on its next request.
-		const key = claims.keyId === null ? undefined : await findLiveApiKey(c.var.db, claims.keyId);
-		if (!key) {
-			endSession(c);
-			return toSignIn(c, "expired");
-		}
-		name = key.name;
-		scopes = effectiveScopes(key.scopes);
-	}
+	const name = session.key?.name ?? "Root token";
+	const scopes = effectiveScopes(session.key?.scopes ?? ["admin"]);
 	c.set("principal", {
-		id: claims.root ? "root" : `key:${claims.keyId}`,
-		keyId: claims.keyId,
+		id: root ? "root" : `key:${session.keyId}`,
+		keyId: session.keyId,
 		scopes,
 		// The session never holds the key itself; nothing the console does is keyed by it.
 		secret: null,
+		expiresAt: session.key?.expiresAt ?? null,
 	});
 	c.set("user", {
-		keyId: claims.keyId,
+		keyId: session.keyId,
 		name,
 		scopes,
-		csrf: claims.csrf,
+		csrf: session.csrf,
 		timezone: viewZone(c),
 	});
-	if (c.req.method === "POST") await checkPost(c, claims.csrf);
+	if (c.req.method === "POST") await checkPost(c, session.csrf);
 	await next();
 	// Pages carry the CSRF token and private data: never store them in a shared cache.
 	c.header("Cache-Control", "no-store");

@@ -1,11 +1,15 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ApiKeyRow } from "../db/schema";
+import { CreateFeedTokenBody } from "../feed-tokens/routes";
+import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../feed-tokens/service";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
-import { CreateKeyBody } from "../keys/routes";
-import { createApiKey, listApiKeys, revokeApiKey } from "../keys/service";
+import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
+import { createApiKey, listApiKeys, mintedExpiry, revokeApiKey } from "../keys/service";
 import { limits } from "../lib/fields";
-import { type AdminContext, type AdminEnv, assertAdmin } from "./env";
+import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin } from "./env";
+import { FeedTokensSection } from "./feed-tokens";
 import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
 	attempt,
@@ -34,16 +38,111 @@ keyPages.use("/keys", async (c, next) => {
 const scopeOptions: [string, string][] = [
 	["read", "read: view everything"],
 	["write", "write: also create, edit and cancel"],
-	["admin", "admin: also manage API keys"],
+	["admin", "admin: also manage API keys (only the root token mints these)"],
 ];
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const hour = (ms: number) => `${new Date(ms).toISOString().slice(0, 13).replace("T", " ")}:00 UTC`;
+const createdByLabel = (by: string | null) =>
+	by === null ? "—" : by === "root" ? "root token" : by.replace("key:", "key ");
+
+function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; now: number }) {
+	return (
+		<>
+			<DataTable
+				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
+			>
+				{keys.map((key) => (
+					<tr>
+						<td>{key.name}</td>
+						<td>
+							<code>{key.prefix}…</code>
+						</td>
+						<td>{key.scopes.join(", ")}</td>
+						<td>{day(key.createdAt)}</td>
+						<td>{createdByLabel(key.createdBy)}</td>
+						<td>
+							{key.expiresAt === null
+								? "never"
+								: `${key.expiresAt <= now ? "expired " : ""}${day(key.expiresAt)}`}
+						</td>
+						<td>{key.lastUsedAt === null ? "never" : hour(key.lastUsedAt)}</td>
+						<td>
+							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
+								<button type="submit" class="danger">
+									Revoke {key.name}
+								</button>
+							</PostForm>
+						</td>
+					</tr>
+				))}
+			</DataTable>
+			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
+		</>
+	);
+}
+
+function CreateKeyForm({
+	form,
+	errors,
+	user,
+}: {
+	form: FormData;
+	errors: Errors;
+	user: AdminUser;
+}) {
+	return (
+		<section class="card">
+			<h2>Create a key</h2>
+			<PostForm action="/admin/keys" csrf={user.csrf}>
+				<ErrorSummary errors={errors} labels={{ name: "Name", scopes: "Scopes" }} />
+				<Input
+					name="name"
+					label="Name"
+					value={String(form.get("name") ?? "")}
+					errors={errors}
+					hint="Who or what uses it, e.g. Front desk tablet."
+					required
+				/>
+				<Checkboxes
+					name="scopes"
+					label="Scopes"
+					options={scopeOptions}
+					checked={form.getAll("scopes").map(String)}
+					errors={errors}
+				/>
+				<Input
+					name="expires_in_days"
+					label="Expires after (days)"
+					type="number"
+					value={String(form.get("expires_in_days") ?? "")}
+					errors={errors}
+					hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
+				/>
+				<button type="submit">Create key</button>
+			</PostForm>
+		</section>
+	);
+}
 
 async function keysPage(
 	c: AdminContext,
-	options: { form?: FormData; errors?: Errors; created?: { name: string; secret: string } } = {},
+	options: {
+		form?: FormData;
+		errors?: Errors;
+		created?: { name: string; secret: string };
+		feedForm?: FormData;
+		feedErrors?: Errors;
+		feedCreated?: { name: string; url: string };
+	} = {},
 	status: ContentfulStatusCode = 200,
 ) {
 	const { user } = c.var;
-	const keys = await listApiKeys(c.var.db, { limit: limits.maxListLimit });
+	const [keys, feedTokens] = await Promise.all([
+		listApiKeys(c.var.db, { limit: limits.maxListLimit }),
+		listFeedTokens(c.var.db, { limit: limits.maxListLimit }),
+	]);
+	const now = Date.now();
 	const form = options.form ?? formOf({ scopes: ["read"] });
 	const errors = options.errors ?? {};
 	return c.html(
@@ -58,48 +157,15 @@ async function keysPage(
 					</code>
 				</section>
 			)}
-			<DataTable heads={["Name", "Starts with", "Scopes", "Created", ""]}>
-				{keys.map((key) => (
-					<tr>
-						<td>{key.name}</td>
-						<td>
-							<code>{key.prefix}…</code>
-						</td>
-						<td>{key.scopes.join(", ")}</td>
-						<td>{new Date(key.createdAt).toISOString().slice(0, 10)}</td>
-						<td>
-							<PostForm action={`/admin/keys/${key.id}/revoke`} csrf={user.csrf}>
-								<button type="submit" class="danger">
-									Revoke {key.name}
-								</button>
-							</PostForm>
-						</td>
-					</tr>
-				))}
-			</DataTable>
-			{keys.length === 0 && <p class="empty">No API keys yet.</p>}
-			<section class="card">
-				<h2>Create a key</h2>
-				<PostForm action="/admin/keys" csrf={user.csrf}>
-					<ErrorSummary errors={errors} labels={{ name: "Name", scopes: "Scopes" }} />
-					<Input
-						name="name"
-						label="Name"
-						value={String(form.get("name") ?? "")}
-						errors={errors}
-						hint="Who or what uses it, e.g. Front desk tablet."
-						required
-					/>
-					<Checkboxes
-						name="scopes"
-						label="Scopes"
-						options={scopeOptions}
-						checked={form.getAll("scopes").map(String)}
-						errors={errors}
-					/>
-					<button type="submit">Create key</button>
-				</PostForm>
-			</section>
+			<KeysTable keys={keys} user={user} now={now} />
+			<CreateKeyForm form={form} errors={errors} user={user} />
+			<FeedTokensSection
+				user={user}
+				tokens={feedTokens}
+				form={options.feedForm ?? new FormData()}
+				errors={options.feedErrors ?? {}}
+				created={options.feedCreated}
+			/>
 		</Page>,
 		status,
 	);
@@ -110,13 +176,21 @@ keyPages.get("/keys", (c) => keysPage(c));
 keyPages.post("/keys", async (c) => {
 	const form = await readForm(c);
 	const result = await attempt(() => {
-		const input = validated(CreateKeyBody, {
+		const days = formReader(form).text("expires_in_days");
+		const body = validated(CreateKeyBody, {
 			name: formReader(form).text("name"),
 			scopes: form.getAll("scopes").map(String),
+			expires_in_days: days === "" ? undefined : Number(days),
 		});
-		return createApiKey(c.var.db, input, Date.now());
+		const now = Date.now();
+		const minter = c.var.principal;
+		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
+		const input = { name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id };
+		return createApiKey(c.var.db, input, now);
 	});
-	if (result instanceof ApiError) return keysPage(c, { form, errors: formErrors(result) }, 400);
+	if (result instanceof ApiError) {
+		return keysPage(c, { form, errors: formErrors(result) }, result.status);
+	}
 	// Rendered, not redirected: the key must never travel in a URL.
 	return keysPage(c, { created: { name: result.row.name, secret: result.secret } }, 201);
 });
@@ -124,4 +198,32 @@ keyPages.post("/keys", async (c) => {
 keyPages.post("/keys/:id/revoke", async (c) => {
 	await revokeApiKey(c.var.db, parseId(c.req.param("id"), "API key"), Date.now());
 	return c.redirect("/admin/keys?done=key-revoked", 303);
+});
+
+keyPages.post("/keys/feed-tokens", async (c) => {
+	const form = await readForm(c);
+	const { user } = c.var;
+	const result = await attempt(() => {
+		const read = formReader(form);
+		const input = validated(CreateFeedTokenBody, {
+			name: read.text("name"),
+			pattern_id: read.number("pattern_id"),
+		});
+		return createFeedToken(
+			c.var.db,
+			{ name: input.name, patternId: input.pattern_id ?? null },
+			{ now: Date.now(), createdBy: user.keyId === null ? "root" : `key:${user.keyId}` },
+		);
+	});
+	if (result instanceof ApiError) {
+		return keysPage(c, { feedForm: form, feedErrors: formErrors(result) }, 400);
+	}
+	const url = feedUrl(c.req.url, { patternId: result.row.patternId, secret: result.secret });
+	// Rendered, not redirected, like a new key: the token must never travel in a redirect.
+	return keysPage(c, { feedCreated: { name: result.row.name, url } }, 201);
+});
+
+keyPages.post("/keys/feed-tokens/:id/revoke", async (c) => {
+	await revokeFeedToken(c.var.db, parseId(c.req.param("id"), "Feed token"), Date.now());
+	return c.redirect("/admin/keys?done=feed-token-revoked", 303);
 });

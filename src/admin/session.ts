@@ -1,84 +1,72 @@
-// The admin console's session cookie: claims in base64url JSON, then an HMAC-SHA-256 over them.
-// It holds no secret: the key id (or "root"), the scopes seen at sign-in, an expiry and the CSRF
-// token. Every request still re-reads the key, so a revoked key's session ends at once.
-import type { Scope } from "../keys/service";
-import { fromBase64Url, toBase64Url } from "../lib/base64url";
-
-export interface SessionClaims {
-	/** True for the root token's session, which has no key to re-check. */
-	root: boolean;
-	/** The API key's id; null for the root token. */
-	keyId: number | null;
-	scopes: Scope[];
-	/** Epoch ms after which the cookie is refused, whatever the browser kept. */
-	expiresAt: number;
-	/** Per-session CSRF token, echoed by every form in a hidden field. */
-	csrf: string;
-}
+// The admin console's sessions live in D1 (admin_sessions). The cookie holds only a random session
+// id, signed (Hono's signed cookies, HMAC-SHA-256) with SESSION_SECRET, a secret of its own: no
+// part of it is derived from ADMIN_TOKEN, so a cookie is no offline oracle for the root token. D1
+// keeps the id's SHA-256 (a database reader cannot replay a session), the key it was opened with,
+// the CSRF token and the expiry; deleting the row ends the session, whatever the browser kept.
+import { and, eq, gt, lte } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { idempotent } from "../db/retry";
+import { adminSessions, apiKeys } from "../db/schema";
+import { liveKeyAt, type Scope } from "../keys/service";
+import { randomToken } from "../lib/base64url";
+import { sha256Hex } from "../lib/crypto";
 
 export const SESSION_SECONDS = 8 * 60 * 60;
 
-const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/** What randomToken() makes; anything else in a cookie is not looked up. */
+export const isSessionId = (text: string) => /^[\w-]{43}$/.test(text);
+
+/** Opens a session for an API key (null: the root token); answers its id and CSRF token. */
+export async function createSession(db: Db, keyId: number | null, now: number) {
+	const id = randomToken();
+	const csrf = randomToken();
+	await db.insert(adminSessions).values({
+		hash: await sha256Hex(id),
+		keyId,
+		csrf,
+		createdAt: now,
+		expiresAt: now + SESSION_SECONDS * 1000,
+	});
+	return { id, csrf };
+}
+
+export interface OpenSession {
+	keyId: number | null;
+	csrf: string;
+	/** The key's name and scopes; null when the key is revoked or expired (the session is over). */
+	key: { name: string; scopes: Scope[]; expiresAt: number | null } | null;
+}
 
 /**
- * The cookie-signing key, derived from ADMIN_TOKEN with HKDF (RFC 5869) so that the root token
- * itself never keys a MAC an attacker can observe, and rotating the token signs everyone out.
+ * The unexpired session with this id, and its key if that is still live: one query (the session
+ * row by primary key, left-joined to its key by primary key). Undefined when there is none.
  */
-function signingKey(adminToken: string): Promise<CryptoKey> {
-	let key = keyCache.get(adminToken);
-	if (!key) {
-		key = crypto.subtle
-			.importKey("raw", encoder.encode(adminToken), "HKDF", false, ["deriveKey"])
-			.then((base) =>
-				crypto.subtle.deriveKey(
-					{
-						name: "HKDF",
-						hash: "SHA-256",
-						salt: encoder.encode("calendar-admin"),
-						info: encoder.encode("session-cookie-v1"),
-					},
-					base,
-					{ name: "HMAC", hash: "SHA-256", length: 256 },
-					false,
-					["sign", "verify"],
-				),
-			);
-		keyCache.clear();
-		keyCache.set(adminToken, key);
-	}
-	return key;
-}
-
-export async function sealSession(adminToken: string, claims: SessionClaims): Promise<string> {
-	const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));
-	const mac = await crypto.subtle.sign(
-		"HMAC",
-		await signingKey(adminToken),
-		encoder.encode(payload),
-	);
-	return `${payload}.${toBase64Url(new Uint8Array(mac))}`;
-}
-
-/** The claims of a cookie whose MAC verifies and which has not expired; otherwise undefined. */
-export async function openSession(
-	adminToken: string,
-	cookie: string,
+export async function findSession(
+	db: Db,
+	id: string,
 	now: number,
-): Promise<SessionClaims | undefined> {
-	const [payload, macText, extra] = cookie.split(".");
-	if (!payload || !macText || extra !== undefined || cookie.length > 2048) return undefined;
-	const mac = fromBase64Url(macText);
-	if (!mac) return undefined;
-	// verify() compares in constant time.
-	const genuine = await crypto.subtle.verify(
-		"HMAC",
-		await signingKey(adminToken),
-		mac,
-		encoder.encode(payload),
-	);
-	if (!genuine) return undefined;
-	const bytes = fromBase64Url(payload);
-	const claims = bytes && (JSON.parse(new TextDecoder().decode(bytes)) as SessionClaims);
-	return claims && claims.expiresAt > now ? claims : undefined;
+): Promise<OpenSession | undefined> {
+	const [row] = await db
+		.select({
+			keyId: adminSessions.keyId,
+			csrf: adminSessions.csrf,
+			keyName: apiKeys.name,
+			keyScopes: apiKeys.scopes,
+			keyExpiresAt: apiKeys.expiresAt,
+		})
+		.from(adminSessions)
+		.leftJoin(apiKeys, and(eq(apiKeys.id, adminSessions.keyId), liveKeyAt(now)))
+		.where(and(eq(adminSessions.hash, await sha256Hex(id)), gt(adminSessions.expiresAt, now)))
+		.limit(1);
+	if (!row) return undefined;
+	const key =
+		row.keyName !== null && row.keyScopes !== null
+			? { name: row.keyName, scopes: row.keyScopes, expiresAt: row.keyExpiresAt }
+			: null;
+	return { keyId: row.keyId, csrf: row.csrf, key };
+}
+
+/** Ends a session: its cookie, wherever it was copied to, stops working at once. */
+export async function deleteSession(db: Db, id: string) {
+	await idempotent(db.delete(adminSessions).where(eq(adminSessions.hash, await sha256Hex(id))));
 }

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { verifySecret } from "../auth/failure-budget";
 import { ApiError } from "../http/problem";
-import { findApiKey } from "../keys/service";
 import { randomToken } from "../lib/base64url";
 import { secretsEqual } from "../lib/crypto";
 import type { AdminContext, AdminEnv } from "./env";
 import { ErrorSummary, Input } from "./fields";
 import { type Errors, noticeFor, readForm } from "./forms";
-import { adminToken, assertSameOrigin, endSession, startSession } from "./guard";
+import { assertSameOrigin, closeSession, sessionSecret, startSession } from "./guard";
 import { Page } from "./ui";
 
 // Login CSRF: the sign-in form echoes a random token also set as a cookie (double submit), so a
@@ -61,39 +61,40 @@ function signInPage(c: AdminContext, errors: Errors = {}, status: 200 | 401 = 20
 
 export const signInRoutes = new Hono<AdminEnv>();
 
-signInRoutes.get("/sign-in", (c) => signInPage(c));
+signInRoutes.get("/sign-in", (c) => {
+	sessionSecret(c);
+	return signInPage(c);
+});
 
 signInRoutes.post("/sign-in", async (c) => {
 	assertSameOrigin(c);
-	// Guessing a 256-bit key is hopeless, but a weak root token is not: budget attempts per address.
-	const address = c.req.header("CF-Connecting-IP") ?? "unknown";
-	if (!(await c.env.RATE_LIMITER.limit({ key: `admin-sign-in:${address}` })).success) {
-		throw new ApiError("rate_limited", "Too many sign-in attempts; wait a minute.");
-	}
+	sessionSecret(c);
 	const form = await readForm(c);
 	const expected = getCookie(c, FORM_COOKIE, "host");
 	const sent = form.get("form_token");
 	if (!expected || typeof sent !== "string" || !(await secretsEqual(sent, expected))) {
 		throw new ApiError("forbidden", "The sign-in form is stale; reload the page and try again.");
 	}
-	const root = adminToken(c);
 	const secret = String(form.get("key") ?? "").trim();
 	const next = safeNext(String(form.get("next") ?? ""));
-	if (secret !== "" && (await secretsEqual(secret, root))) {
-		await startSession(c, root, null, ["admin"]);
-		return c.redirect(next, 303);
+	if (secret === "") return signInPage(c, { key: "Enter an API key." }, 401);
+	// The same path as bearer secrets on /api: budgeted failures, checked before any comparison.
+	const found = await verifySecret(
+		c.env,
+		c.var.db,
+		secret,
+		c.req.header("CF-Connecting-IP"),
+		Date.now(),
+	);
+	if (!found) {
+		return signInPage(c, { key: "This key is not valid (unknown, revoked or expired)." }, 401);
 	}
-	const key = await findApiKey(c.var.db, secret);
-	if (!key) {
-		const message = secret ? "This key is not valid (unknown or revoked)." : "Enter an API key.";
-		return signInPage(c, { key: message }, 401);
-	}
-	await startSession(c, root, key.id, key.scopes);
+	await startSession(c, found.root ? null : found.key.id);
 	return c.redirect(next, 303);
 });
 
 /** Registered behind the session guard: signing out is a POST with the CSRF token like any other. */
-export const signOut = (c: AdminContext) => {
-	endSession(c);
+export const signOut = async (c: AdminContext) => {
+	await closeSession(c);
 	return c.redirect("/admin/sign-in?done=signed-out", 303);
 };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { requiredScope } from "../auth/authenticate";
 import type { App } from "../http/app-env";
-import { requiredScope } from "../http/auth";
 import { requestHeaders } from "../http/headers";
 import { ProblemSchema } from "../http/openapi";
 import { type ProblemCode, problemTypes } from "../http/problem";
@@ -67,8 +67,14 @@ export function registerHttpComponents(app: App) {
 	registry.registerComponent("securitySchemes", "bearer", {
 		type: "http",
 		scheme: "bearer",
+		description: "An API key (`cal_…`, from POST /api/keys) or the root token.",
+	});
+	registry.registerComponent("securitySchemes", "feedToken", {
+		type: "apiKey",
+		in: "query",
+		name: "key",
 		description:
-			"An API key (`cal_…`, from POST /api/keys) or the root token. Feeds (.ics) also take it as `?key=`.",
+			"A feed token (`calfeed_…`, from POST /api/feed-tokens), for the .ics feeds only; `?key=` takes nothing else.",
 	});
 	for (const [name, schema] of Object.entries(requestHeaders)) {
 		registry.registerParameter(name, schema);

@@ -4,7 +4,7 @@ import { limits } from "../lib/fields";
 export const apiOverview = `Weekly recurring session patterns and one-time sessions, materialized ahead of time and stored in D1. Paths work with and without a trailing slash. Times are ISO 8601; instants in responses are UTC.
 
 ## Authentication
-Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next request. No key, a malformed header or an unknown or revoked key is 401 with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
+Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys, feed tokens and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next request. Only the root token mints \`admin\` keys; a key may be given an expiry (\`expires_in_days\` or \`expires_at\`), and a key minted by an expiring key expires no later than it. No key, a malformed header or an unknown, revoked or expired key is 401 (too many such failures from one address, 429) with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
 
 ## Conditional requests
 Patterns and sessions carry a strong \`ETag\` that changes with every change; lists carry one too (a hash of their content). Send it back in \`If-None-Match\` on GET to get 304 when nothing changed, and in \`If-Match\` on PATCH, DELETE, complete and split to write only if nobody else did meanwhile: otherwise 412. Check and write are one atomic step, so of two clients racing with the same ETag exactly one wins.
@@ -30,8 +30,10 @@ export const tagDescriptions: Record<string, string> = {
 	Occurrences:
 		"Sessions: one-time, or born from a pattern. Range queries, edits, cancel, complete.",
 	Feeds:
-		"iCalendar (RFC 5545) subscriptions: each series one recurring event, with its exceptions. Take the key as ?key= too.",
+		"iCalendar (RFC 5545) subscriptions: each series one recurring event, with its exceptions. Calendar apps send a feed token as ?key=; revalidation (If-None-Match) is one row.",
 	"API keys": "Bearer keys with scopes. Needs the root token or an admin key.",
+	"Feed tokens":
+		"Read-only secrets for feed addresses (?key=): they open the feeds and nothing else, one series' feed if given a pattern. Needs the root token or an admin key.",
 	Jobs: "What the Cron Trigger runs, on demand.",
 	Reference: "This document and its interactive page.",
 };

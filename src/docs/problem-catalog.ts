@@ -11,7 +11,7 @@ export const problemCatalog = {
 		detail: "Malformed JSON in request body",
 	},
 	unauthorized: {
-		when: "No API key, a malformed Authorization header, or a key that is unknown or revoked.",
+		when: "No API key, a malformed Authorization header, or a key that is unknown, revoked or expired.",
 		detail: "Send an API key: Authorization: Bearer <key>.",
 	},
 	forbidden: {
@@ -48,7 +48,7 @@ export const problemCatalog = {
 			"This Idempotency-Key was used with a different request; use a new key for a new request.",
 	},
 	rate_limited: {
-		when: "Too many requests for this key (or client address) in the current minute, or too many writes for this credential (the root token included).",
+		when: "Too many requests for this key (or client address) in the current minute, too many writes for this credential (the root token included), or too many failed authentications from this client address (or for this key prefix).",
 		detail: "Too many requests for this key; retry after 60 seconds.",
 	},
 	internal: {
@@ -56,7 +56,7 @@ export const problemCatalog = {
 		detail: "An unexpected error occurred.",
 	},
 	unavailable: {
-		when: "The database is briefly unavailable; retry after Retry-After seconds.",
+		when: "The database is briefly unavailable (retry after Retry-After seconds), or the deployment is misconfigured: an ADMIN_TOKEN under 32 characters turns the root token off, and the console needs SESSION_SECRET.",
 		detail: "The database is briefly unavailable; retry shortly.",
 	},
 } as const satisfies Record<ProblemCode, { when: string; detail: string }>;

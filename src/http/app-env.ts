@@ -8,6 +8,10 @@ export interface Principal {
 	scopes: ReadonlySet<string>;
 	/** The credential it presented; kept in memory only, to key what must stay private to it. */
 	secret: string | null;
+	/** Set for a feed token: it opens the feeds only, and with a pattern id that series' only. */
+	feed?: { tokenId: number; patternId: number | null };
+	/** When the API key expires (epoch ms); null or absent for the root token and lasting keys. */
+	expiresAt?: number | null;
 }
 
 export interface AppEnv {

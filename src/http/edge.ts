@@ -37,7 +37,8 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 
 /**
  * Per-key request budget through the Workers Rate Limiting binding (per client IP when
- * anonymous). The root token is the operator's own credential and is not limited.
+ * anonymous). The root token is the operator's own credential and is not limited. A feed token
+ * has its own budget: calendar services poll every subscriber's feed from a few shared addresses.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const principal = c.var.principal;
@@ -59,11 +60,11 @@ export const writeLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 	return next();
 };
 
+/** Budgets count per key (feed token, root token) or, for anonymous reads, per client address. */
 function budgetKey(c: Context<AppEnv>): string {
 	const principal = c.var.principal;
-	return principal.keyId === null && principal.id !== "root"
-		? `ip:${c.req.header("CF-Connecting-IP") ?? "unknown"}`
-		: principal.id;
+	const anonymous = principal.keyId === null && !principal.feed && principal.id !== "root";
+	return anonymous ? `ip:${c.req.header("CF-Connecting-IP") ?? "unknown"}` : principal.id;
 }
 
 const rateLimited = (what: "requests" | "writes") =>

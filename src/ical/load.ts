@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import { calendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { notFound } from "../http/problem";
@@ -6,6 +7,8 @@ import { notFound } from "../http/problem";
 export interface FeedData {
 	patterns: PatternRow[];
 	sessions: OccurrenceRow[];
+	/** The calendar's version the rows were read at (same transaction); undefined without one. */
+	version: number | undefined;
 }
 
 const byStart = [asc(occurrences.startAt), asc(occurrences.id)];
@@ -13,10 +16,11 @@ const byStart = [asc(occurrences.startAt), asc(occurrences.id)];
 /**
  * Everything the whole-calendar feed shows, in one round trip: live patterns, deleted ones that
  * still have sessions to show, their sessions (cancelled ones too: they become EXDATEs) and the
- * one-time sessions that are not cancelled.
+ * one-time sessions that are not cancelled; and the calendar's version they are at.
  */
 export async function loadCalendar(db: Db): Promise<FeedData> {
-	const [patternRows, sessions] = await db.batch([
+	const [calendar, patternRows, sessions] = await db.batch([
+		calendarVersion(db),
 		db
 			.select()
 			.from(patterns)
@@ -33,12 +37,13 @@ export async function loadCalendar(db: Db): Promise<FeedData> {
 			.where(or(isNotNull(occurrences.patternId), ne(occurrences.status, "cancelled")))
 			.orderBy(...byStart),
 	]);
-	return { patterns: patternRows, sessions };
+	return { patterns: patternRows, sessions, version: calendar[0]?.version };
 }
 
 /** One live pattern and all its sessions, in one round trip; 404 for an unknown or deleted one. */
 export async function loadSeries(db: Db, id: number): Promise<FeedData> {
-	const [patternRows, sessions] = await db.batch([
+	const [calendar, patternRows, sessions] = await db.batch([
+		calendarVersion(db),
 		db
 			.select()
 			.from(patterns)
@@ -50,5 +55,5 @@ export async function loadSeries(db: Db, id: number): Promise<FeedData> {
 			.orderBy(...byStart),
 	]);
 	if (patternRows.length === 0) throw notFound("Pattern", id);
-	return { patterns: patternRows, sessions };
+	return { patterns: patternRows, sessions, version: calendar[0]?.version };
 }

@@ -1,22 +1,23 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv } from "../http/app-env";
 import { problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
-import { renderFeed } from "./feed";
-import { type FeedData, loadCalendar, loadSeries } from "./load";
+import { serveFeed } from "./revalidate";
 
 export const feedRoutes = createRouter();
 
 const FeedQuery = z.object({
 	key: z.string().optional().openapi({
 		description:
-			"An API key with the read scope, for calendar apps that cannot send an Authorization header",
+			"A feed token (POST /api/feed-tokens), for calendar apps that cannot send an Authorization header. Nothing else is accepted here: API keys and the root token go in the Authorization header.",
 	}),
 });
 
+/** A bearer key with the read scope, or a feed token as ?key=. */
+const feedSecurity: Record<string, string[]>[] = [{ bearer: [] }, { feedToken: [] }];
+
 const feedResponses = {
+	304: { description: "Not modified: If-None-Match names the current ETag" },
 	200: {
 		description: "An RFC 5545 iCalendar object",
 		content: {
@@ -35,13 +36,8 @@ const feedDescription = [
 	"Completed sessions are ordinary instances. One-time sessions, and pattern sessions no longer on their pattern's rule, are VEVENTs of their own (UID occurrence-{id}@calendar-api, RELATED-TO their pattern).",
 	"A deleted or deactivated pattern's rule ends (UNTIL) at its last shown session. SEQUENCE is the row's version − 1; DTSTAMP its last change.",
 	"Every TZID has a VTIMEZONE built from the zone's real transitions.",
+	"The ETag comes from the calendar's version, which every write to what the feed shows moves: a matching If-None-Match answers 304 after reading one row, never the sessions.",
 ].join(" ");
-
-/** The feed as text/calendar; the HTTP layer adds its ETag (a hash of the bytes) and 304s. */
-function respondWithFeed(c: Context<AppEnv>, name: string, data: FeedData) {
-	const body = renderFeed({ name, ...data, now: Date.now() });
-	return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8" });
-}
 
 feedRoutes.openapi(
 	createRoute({
@@ -52,9 +48,10 @@ feedRoutes.openapi(
 		summary: "Every live series and one-time session as an iCalendar feed",
 		description: `${feedDescription} Deleted patterns appear while they have sessions to show.`,
 		request: { query: FeedQuery },
+		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400) },
 	}),
-	async (c) => respondWithFeed(c, "Calendar API", await loadCalendar(c.var.db)),
+	(c) => serveFeed(c, null),
 );
 
 feedRoutes.openapi(
@@ -66,10 +63,8 @@ feedRoutes.openapi(
 		summary: "One series as an iCalendar feed",
 		description: feedDescription,
 		request: { params: idParam("Pattern"), query: FeedQuery },
+		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
-	async (c) => {
-		const data = await loadSeries(c.var.db, c.req.valid("param").id);
-		return respondWithFeed(c, data.patterns[0]?.title ?? "Calendar API", data);
-	},
+	(c) => serveFeed(c, c.req.valid("param").id),
 );

@@ -1,4 +1,5 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { type PatternRow, patterns } from "../db/schema";
@@ -105,12 +106,19 @@ export async function materializeDuePatterns(
 		};
 		const { slots, marks, lastMarked, cut } = planPage(page, until, budget);
 		if (!lastMarked) break;
-		// Every statement may run twice harmlessly (slots are unique; marks are absolute values),
-		// so the D1 wrapper may retry this batch after a transient failure.
+		// Every statement may run twice harmlessly (slots are unique; marks are absolute values; a
+		// second calendar bump only costs subscribers one more full fetch), so the D1 wrapper may
+		// retry this batch after a transient failure. The bump follows the marks: moving a mark
+		// changes the feeds (the rule's EXDATEs reach the horizon) even when no slot is new, and a
+		// page whose patterns all changed meanwhile moves no mark, inserts nothing and bumps nothing.
 		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
-		const results = await db.batch([idempotent(advanceMarks(db, marks)), ...inserts]);
+		const results = await db.batch([
+			idempotent(advanceMarks(db, marks)),
+			idempotent(bumpCalendarVersion(db, now, { ifChanged: true })),
+			...inserts,
+		]);
 		report.patterns_scanned += marks.length;
-		for (const result of results.slice(1)) report.occurrences_created += result.meta.changes;
+		for (const result of results.slice(2)) report.occurrences_created += result.meta.changes;
 		report.batches += 1;
 		run.sessions -= slots.length;
 		run.textBytes -= budget.textBytes - cut.textBytesLeft;

@@ -2,7 +2,7 @@ import { cronPageSize, horizonMonths } from "../config";
 import { createDb, emptyUsage, meteredD1 } from "../db/client";
 import { causeChain } from "../db/errors";
 import { materializeDuePatterns } from "./materialize";
-import { deleteExpiredIdempotencyKeys } from "./sweeps";
+import { deleteExpiredIdempotencyKeys, deleteExpiredSessions } from "./sweeps";
 
 /**
  * The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. It goes
@@ -44,6 +44,15 @@ export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
 	);
 	if (deleted > 0) {
 		console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
+	}
+	return deleted;
+}
+
+/** And the console's: admin sessions past their 8 hours. One log line only when it deleted some. */
+export async function sweepExpiredAdminSessions(env: Env, now: number) {
+	const deleted = await deleteExpiredSessions(createDb(meteredD1(env.DB, emptyUsage())), now);
+	if (deleted > 0) {
+		console.log(JSON.stringify({ event: "admin_session_sweep", trigger: "cron", deleted }));
 	}
 	return deleted;
 }

@@ -2,8 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
-import { idParam } from "../lib/fields";
-import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey, scopes } from "./service";
+import { idParam, instant } from "../lib/fields";
+import {
+	apiKeyJson,
+	createApiKey,
+	listApiKeys,
+	mintedExpiry,
+	revokeApiKey,
+	scopes,
+} from "./service";
 
 const tags = ["API keys"];
 
@@ -13,7 +20,12 @@ const keyExample = {
 	prefix: "cal_q3VZ1x",
 	scopes: ["read", "write"] as ("read" | "write")[],
 	created_at: "2026-01-01T09:00:00.123Z",
+	expires_at: "2026-04-01T09:00:00.123Z",
+	last_used_at: "2026-01-02T16:00:04.512Z",
+	created_by: "root",
 };
+
+const nullableText = (description: string) => z.string().nullable().openapi({ description });
 
 const ApiKeySchema = z
 	.object({
@@ -22,6 +34,15 @@ const ApiKeySchema = z
 		prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart" }),
 		scopes: z.array(z.enum(scopes)),
 		created_at: z.string(),
+		expires_at: nullableText(
+			"When the key stops working (401 from then on); null if it never expires",
+		),
+		last_used_at: nullableText(
+			"Its last authenticated use, to the hour (rewritten at most hourly); null if never used",
+		),
+		created_by: nullableText(
+			'"root" or "key:<id>" of the key that minted it; null for keys older than this field',
+		),
 	})
 	.openapi("ApiKey", { example: keyExample });
 
@@ -33,14 +54,50 @@ const NewApiKeySchema = ApiKeySchema.extend({
 
 const ListKeysQuery = z.object(pageQuery);
 
+/** The longest lifetime a key may be given. */
+export const MAX_KEY_DAYS = 3650;
+const DAY_MS = 86_400_000;
+
 export const CreateKeyBody = z
 	.object({
 		name: z.string().min(1, "Name may not be blank.").max(100),
 		scopes: z
 			.array(z.enum(scopes, "Scopes are read, write and admin."))
 			.min(1, "Give at least one scope."),
+		expires_at: instant.optional().openapi({
+			description: `When the key stops working: a future instant, at most ${MAX_KEY_DAYS} days ahead. Omit both this and expires_in_days for a key that does not expire (a key minted by an expiring key expires with it, and never later).`,
+		}),
+		expires_in_days: z
+			.number()
+			.int("Give a whole number of days.")
+			.min(1, "At least 1 day.")
+			.max(MAX_KEY_DAYS, `At most ${MAX_KEY_DAYS} days.`)
+			.optional()
+			.openapi({ description: "The same as expires_at, counted in days from now" }),
 	})
-	.openapi("CreateApiKey", { example: { name: "Front desk tablet", scopes: ["read", "write"] } });
+	.superRefine((body, ctx) => {
+		if (body.expires_at !== undefined && body.expires_in_days !== undefined) {
+			const message = "Send expires_at or expires_in_days, not both.";
+			ctx.addIssue({ code: "custom", path: ["expires_in_days"], message });
+		}
+		const now = Date.now();
+		if (body.expires_at !== undefined && body.expires_at <= now) {
+			ctx.addIssue({ code: "custom", path: ["expires_at"], message: "Must be in the future." });
+		}
+		if (body.expires_at !== undefined && body.expires_at > now + MAX_KEY_DAYS * DAY_MS) {
+			const message = `At most ${MAX_KEY_DAYS} days ahead.`;
+			ctx.addIssue({ code: "custom", path: ["expires_at"], message });
+		}
+	})
+	.openapi("CreateApiKey", {
+		example: { name: "Front desk tablet", scopes: ["read", "write"], expires_in_days: 90 },
+	});
+
+/** The expiry a create body asks for, in epoch ms; null for a key that does not expire. */
+export function askedExpiry(body: z.output<typeof CreateKeyBody>, now: number): number | null {
+	if (body.expires_at !== undefined) return body.expires_at;
+	return body.expires_in_days === undefined ? null : now + body.expires_in_days * DAY_MS;
+}
 
 export const keyRoutes = createRouter();
 
@@ -51,14 +108,24 @@ keyRoutes.openapi(
 		operationId: "createApiKey",
 		tags,
 		summary: "Create an API key (the key is shown once; only its hash is stored)",
+		description:
+			"No key mints a broader key: only the root token mints `admin` keys (an admin key mints `read` and `write` keys), and a key minted by an expiring key expires no later than it. Otherwise 403.",
 		request: jsonBody(CreateKeyBody),
 		responses: {
 			201: jsonResponse(NewApiKeySchema, "Created; `key` is shown only now"),
-			...problems(400, 409, 413, 415, 422),
+			...problems(400, 403, 409, 413, 415, 422),
 		},
 	}),
 	async (c) => {
-		const { row, secret } = await createApiKey(c.var.db, c.req.valid("json"), Date.now());
+		const body = c.req.valid("json");
+		const now = Date.now();
+		const minter = c.var.principal;
+		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
+		const { row, secret } = await createApiKey(
+			c.var.db,
+			{ name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id },
+			now,
+		);
 		return c.json({ ...apiKeyJson(row), key: secret }, 201);
 	},
 );
@@ -69,7 +136,8 @@ keyRoutes.openapi(
 		path: "/",
 		operationId: "listApiKeys",
 		tags,
-		summary: "List live API keys (never their secrets), by id; paginated with Link headers",
+		summary:
+			"List unrevoked API keys (never their secrets), expired ones included, by id; paginated with Link headers",
 		request: { query: ListKeysQuery },
 		responses: { 200: jsonResponse(z.array(ApiKeySchema), "Keys"), ...problems(400) },
 	}),

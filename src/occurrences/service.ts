@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -17,15 +18,18 @@ export interface OneTimeFields {
 }
 
 export async function createOneTime(db: Db, fields: OneTimeFields, now: number) {
-	const [row] = await db
-		.insert(occurrences)
-		.values({
-			...fields,
-			endAt: fields.startAt + minutesToMs(fields.durationMinutes),
-			createdAt: now,
-			updatedAt: now,
-		})
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.insert(occurrences)
+			.values({
+				...fields,
+				endAt: fields.startAt + minutesToMs(fields.durationMinutes),
+				createdAt: now,
+				updatedAt: now,
+			})
+			.returning(),
+		bumpCalendarVersion(db, now),
+	]);
 	if (!row) throw new Error("occurrence insert returned no row");
 	return row;
 }
@@ -97,17 +101,20 @@ export async function updateOccurrence(
 ): Promise<OccurrenceRow> {
 	const startAt = changes.startAt ?? sql`${occurrences.startAt}`;
 	const duration = changes.durationMinutes ?? sql`${occurrences.durationMinutes}`;
-	const [row] = await db
-		.update(occurrences)
-		.set({
-			...changes,
-			endAt: sql`${startAt} + ${duration} * 60000`,
-			isException: sql`${occurrences.patternId} IS NOT NULL`,
-			version: sql`${occurrences.version} + 1`,
-			updatedAt: options.now,
-		})
-		.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.update(occurrences)
+			.set({
+				...changes,
+				endAt: sql`${startAt} + ${duration} * 60000`,
+				isException: sql`${occurrences.patternId} IS NOT NULL`,
+				version: sql`${occurrences.version} + 1`,
+				updatedAt: options.now,
+			})
+			.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
+			.returning(),
+		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+	]);
 	return row ?? explainMiss(db, id, options.requiredVersion, () => undefined);
 }
 
@@ -124,24 +131,27 @@ export async function transitionOccurrence(
 	options: { now: number; requiredVersion?: number },
 ): Promise<OccurrenceRow> {
 	const transition = transitions[to];
-	const [row] = await db
-		.update(occurrences)
-		.set({
-			status: to,
-			...(transition.markException
-				? { isException: sql`${occurrences.patternId} IS NOT NULL` }
-				: {}),
-			version: sql`${occurrences.version} + 1`,
-			updatedAt: options.now,
-		})
-		.where(
-			and(
-				eq(occurrences.id, id),
-				eq(occurrences.status, "scheduled"),
-				versionIs(options.requiredVersion),
-			),
-		)
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.update(occurrences)
+			.set({
+				status: to,
+				...(transition.markException
+					? { isException: sql`${occurrences.patternId} IS NOT NULL` }
+					: {}),
+				version: sql`${occurrences.version} + 1`,
+				updatedAt: options.now,
+			})
+			.where(
+				and(
+					eq(occurrences.id, id),
+					eq(occurrences.status, "scheduled"),
+					versionIs(options.requiredVersion),
+				),
+			)
+			.returning(),
+		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+	]);
 	return (
 		row ??
 		explainMiss(db, id, options.requiredVersion, (current) =>

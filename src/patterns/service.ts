@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
+import { bumpCalendarVersion } from "../calendars/version";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
@@ -103,6 +104,7 @@ export async function createPattern(
 			plan.slots.map((slot) => [null, 1, slot.start]),
 			now,
 		),
+		bumpCalendarVersion(db, now),
 	]);
 	const pattern = inserted[0];
 	if (!pattern) throw new Error("pattern insert returned no row");
@@ -295,7 +297,9 @@ async function tryUpdatePattern(
 				.where(followsPattern(id, now)),
 		);
 	}
-	const results = await unlessOutraced(db.batch([patternUpdate, ...sessionWrites]));
+	const results = await unlessOutraced(
+		db.batch([patternUpdate, ...sessionWrites, bumpCalendarVersion(db, now)]),
+	);
 	return results?.[0][0];
 }
 
@@ -326,9 +330,10 @@ async function tryDeletePattern(
 		updatedAt: now,
 		...(options.deleteFuture ? { deletedAt: now } : {}),
 	});
+	const bump = bumpCalendarVersion(db, now);
 	const batch = options.deleteFuture
-		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now))])
-		: db.batch([patternUpdate]);
+		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now)), bump])
+		: db.batch([patternUpdate, bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
 	return results?.[0][0];
 }

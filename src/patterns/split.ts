@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
+import { bumpCalendarVersion } from "../calendars/version";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
@@ -228,6 +229,7 @@ async function writeSplit(
 				.orderBy(asc(occurrences.startAt), asc(occurrences.id))
 				.limit(SESSIONS_LISTED),
 			db.select({ count: count() }).from(occurrences).where(keptSessions),
+			bumpCalendarVersion(db, now),
 		]),
 	);
 	if (!results) return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../helpers";
+import { api, ROOT_TOKEN } from "../helpers";
 import { createKey, expectProblem, fetchWithVars, serverTimingShape } from "./support";
 
 const allowList = { CORS_ORIGINS: "https://app.example, https://admin.example" };
@@ -32,13 +32,13 @@ describe("CORS", () => {
 		});
 		expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeNull();
 		const read = await fetchWithVars(allowList, "/api/patterns", {
-			headers: { Origin: "https://evil.example", Authorization: "Bearer test-root-token" },
+			headers: { Origin: "https://evil.example", Authorization: `Bearer ${ROOT_TOKEN}` },
 		});
 		expect(read.headers.get("Access-Control-Allow-Origin")).toBeNull();
 	});
 
 	it("lets an allowed origin read responses, errors included, and their headers", async () => {
-		for (const authorization of ["Bearer test-root-token", "Bearer nope"]) {
+		for (const authorization of [`Bearer ${ROOT_TOKEN}`, "Bearer nope"]) {
 			const response = await fetchWithVars(allowList, "/api/patterns", {
 				headers: { Origin: "https://app.example", Authorization: authorization },
 			});
@@ -105,7 +105,7 @@ describe("request body limit", () => {
 		});
 		const response = await fetchWithVars({}, "/api/occurrences", {
 			method: "POST",
-			headers: { Authorization: "Bearer test-root-token", "Content-Type": "application/json" },
+			headers: { Authorization: `Bearer ${ROOT_TOKEN}`, "Content-Type": "application/json" },
 			body: stream,
 		});
 		expect(response.status).toBe(413);

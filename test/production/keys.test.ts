@@ -1,8 +1,22 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { api, createOneTime } from "../helpers";
+import { type RecordedStatement, recordingD1 } from "../d1-recorder";
+import { api, createOneTime, d1Usage, ROOT_TOKEN } from "../helpers";
 import { createKey, expectProblem, fetchWithVars } from "./support";
+
+const DAY = 86_400_000;
+const create = (token: string, body: Record<string, unknown>) =>
+	api("POST", "/api/keys", { token, body: { name: `key ${crypto.randomUUID()}`, ...body } });
+const keyRow = (id: number) =>
+	env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+		.bind(id)
+		.first<{ expires_at: number | null; last_used_at: number | null; created_by: string | null }>();
+/** A request with a key through the Worker's fetch, waiting for its after-response work. */
+const use = (key: string, log?: RecordedStatement[]) =>
+	fetchWithVars(log ? { DB: recordingD1(env.DB, log) } : {}, "/api/patterns?limit=1", {
+		headers: { Authorization: `Bearer ${key}` },
+	});
 
 describe("POST /api/keys", () => {
 	it("answers 201 with the key once; D1 keeps only its SHA-256 hash", async () => {
@@ -60,6 +74,9 @@ describe("GET /api/keys", () => {
 			prefix: created.key.slice(0, 10),
 			scopes: ["read"],
 			created_at: expect.any(String),
+			expires_at: null,
+			last_used_at: null,
+			created_by: "root",
 		});
 		expect(JSON.stringify(response.body)).not.toContain(created.key);
 	});
@@ -133,7 +150,7 @@ describe("authentication failures", () => {
 	});
 
 	it("answers 401 invalid_token to an unknown key, well-formed or not", async () => {
-		for (const token of [`cal_${"A".repeat(43)}`, "test-root-tokeN", "x"]) {
+		for (const token of [`cal_${"A".repeat(43)}`, `${ROOT_TOKEN.slice(0, -1)}J`, "x"]) {
 			const response = await api("GET", "/api/patterns", { token });
 			expectProblem(response, 401, "unauthorized");
 			expect(response.headers.get("WWW-Authenticate"), token).toContain('error="invalid_token"');
@@ -141,7 +158,7 @@ describe("authentication failures", () => {
 	});
 
 	it("answers 401 invalid_request to an Authorization header that is not a bearer token", async () => {
-		for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "test-root-token"]) {
+		for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", ROOT_TOKEN]) {
 			const response = await api("GET", "/api/patterns", {
 				token: null,
 				headers: { Authorization: header },
@@ -179,5 +196,145 @@ describe("PUBLIC_READ", () => {
 	it('keeps reads closed when it is anything but "true"', async () => {
 		const response = await fetchWithVars({ PUBLIC_READ: "1" }, "/api/patterns");
 		expect(response.status).toBe(401);
+	});
+});
+
+describe("key governance: no key mints a broader key", () => {
+	it("lets only the root token mint admin keys: an admin key is answered 403", async () => {
+		const admin = await createKey(["admin"]);
+		for (const scopes of [["admin"], ["read", "admin"]]) {
+			const refused = await create(admin.key, { scopes });
+			const problem = expectProblem(refused, 403, "forbidden");
+			expect(problem.detail).toBe(
+				"Only the root token mints admin keys; an admin key mints read and write keys.",
+			);
+		}
+		expect((await create(ROOT_TOKEN, { scopes: ["admin"] })).status).toBe(201);
+		const minted = await create(admin.key, { scopes: ["read", "write"] });
+		expect(minted.status).toBe(201);
+		expect(minted.body.created_by).toBe(`key:${admin.id}`);
+	});
+
+	it("leaves a leaked admin key nothing that outlives its revocation", async () => {
+		const leaked = await createKey(["admin"]);
+		// What the holder of the leaked key can leave behind: at most read and write keys.
+		const left = await create(leaked.key, { scopes: ["write"] });
+		expectProblem(await create(leaked.key, { scopes: ["admin"] }), 403, "forbidden");
+		await api("DELETE", `/api/keys/${leaked.id}`);
+		expectProblem(await api("GET", "/api/keys", { token: leaked.key }), 401, "unauthorized");
+		// The write key it made lives on, but cannot mint or manage keys, let alone an admin one.
+		expect((await api("GET", "/api/patterns", { token: left.body.key })).status).toBe(200);
+		expectProblem(await create(left.body.key, { scopes: ["admin"] }), 403, "forbidden");
+		expectProblem(await api("GET", "/api/keys", { token: left.body.key }), 403, "forbidden");
+		const all = (await api("GET", "/api/keys?limit=2000")).body as any[];
+		const fromLeaked = all.filter((key) => key.created_by === `key:${leaked.id}`);
+		expect(fromLeaked.map((key) => key.scopes)).toEqual([["write"]]);
+	});
+
+	it("makes a key minted by an expiring key expire no later than it", async () => {
+		const admin = await create(ROOT_TOKEN, { scopes: ["admin"], expires_in_days: 2 });
+		const adminExpiry = Date.parse(admin.body.expires_at);
+		const inherited = await create(admin.body.key, { scopes: ["read"] });
+		expect(inherited.body.expires_at).toBe(admin.body.expires_at);
+		const sooner = await create(admin.body.key, { scopes: ["read"], expires_in_days: 1 });
+		expect(Date.parse(sooner.body.expires_at)).toBeLessThan(adminExpiry);
+		const later = await create(admin.body.key, { scopes: ["read"], expires_in_days: 30 });
+		const problem = expectProblem(later, 403, "forbidden");
+		expect(problem.detail).toContain("may not outlive the key that mints it");
+	});
+});
+
+describe("key expiry", () => {
+	it("takes expires_in_days or expires_at, and shows it", async () => {
+		const inDays = await create(ROOT_TOKEN, { scopes: ["read"], expires_in_days: 30 });
+		expect(inDays.status).toBe(201);
+		const lifetime = Date.parse(inDays.body.expires_at) - Date.now();
+		expect(lifetime).toBeGreaterThan(30 * DAY - 60_000);
+		expect(lifetime).toBeLessThanOrEqual(30 * DAY);
+		const at = new Date(Date.now() + 5 * DAY).toISOString();
+		const exact = await create(ROOT_TOKEN, { scopes: ["read"], expires_at: at });
+		expect(exact.body.expires_at).toBe(at);
+		expect((await keyRow(exact.body.id))?.expires_at).toBe(Date.parse(at));
+		const listed = (await api("GET", "/api/keys?limit=2000")).body.find(
+			(key: any) => key.id === exact.body.id,
+		);
+		expect(listed.expires_at).toBe(at);
+		const longest = await create(ROOT_TOKEN, { scopes: ["read"], expires_in_days: 3650 });
+		expect(longest.status).toBe(201);
+	});
+
+	it("answers 400 to an expiry in the past, too far ahead, or given twice", async () => {
+		const cases: [Record<string, unknown>, string][] = [
+			[{ expires_at: new Date(Date.now() - 1000).toISOString() }, "expires_at"],
+			[{ expires_at: new Date(Date.now() + 3651 * DAY).toISOString() }, "expires_at"],
+			[{ expires_at: "next tuesday" }, "expires_at"],
+			[{ expires_in_days: 0 }, "expires_in_days"],
+			[{ expires_in_days: 3651 }, "expires_in_days"],
+			[{ expires_in_days: 1.5 }, "expires_in_days"],
+			[
+				{ expires_in_days: 1, expires_at: new Date(Date.now() + DAY).toISOString() },
+				"expires_in_days",
+			],
+		];
+		for (const [body, path] of cases) {
+			const response = await create(ROOT_TOKEN, { scopes: ["read"], ...body });
+			const problem = expectProblem(response, 400, "validation") as any;
+			expect(
+				problem.errors.map((error: any) => error.path),
+				JSON.stringify(body),
+			).toContain(path);
+		}
+	});
+
+	it("refuses an expired key with 401 like a revoked one, in the lookup's own SQL", async () => {
+		const { body } = await create(ROOT_TOKEN, { scopes: ["read"], expires_in_days: 1 });
+		expect((await use(body.key)).status).toBe(200);
+		await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?")
+			.bind(Date.now() - 1, body.id)
+			.run();
+		const log: RecordedStatement[] = [];
+		const response = await use(body.key, log);
+		expect(response.status).toBe(401);
+		expect(response.headers.get("WWW-Authenticate")).toBe(
+			'Bearer realm="calendar", error="invalid_token"',
+		);
+		expect(log).toHaveLength(1);
+		expect(log[0]?.sql).toMatch(/"expires_at" is null or "apiKeys"\."expires_at" > \?/);
+	});
+});
+
+describe("last_used_at", () => {
+	it("is written after the response, at most once an hour per key", async () => {
+		const key = await createKey(["read"]);
+		// A rejected request is no use of the key: it changes nothing, not even this.
+		const refused = await fetchWithVars({}, "/api/occurrences", {
+			method: "POST",
+			headers: { Authorization: `Bearer ${key.key}`, "Content-Type": "application/json" },
+			body: "{}",
+		});
+		expect(refused.status).toBe(403);
+		expect((await keyRow(key.id))?.last_used_at).toBeNull();
+		const before = Date.now();
+		const first = await use(key.key);
+		expect(first.status).toBe(200);
+		// Not in the request's own D1 work: the response did not wait for it.
+		expect(d1Usage({ headers: first.headers, body: null, status: 200 }).rowsWritten).toBe(0);
+		const stamped = (await keyRow(key.id))?.last_used_at ?? 0;
+		expect(stamped).toBeGreaterThanOrEqual(before);
+		// Within the hour: no write at all, not even a no-op UPDATE.
+		const log: RecordedStatement[] = [];
+		expect((await use(key.key, log)).status).toBe(200);
+		expect(log.filter((statement) => /^update/i.test(statement.sql))).toEqual([]);
+		expect((await keyRow(key.id))?.last_used_at).toBe(stamped);
+		// Over an hour old: rewritten.
+		await env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+			.bind(stamped - 2 * 3_600_000, key.id)
+			.run();
+		await use(key.key);
+		expect((await keyRow(key.id))?.last_used_at).toBeGreaterThanOrEqual(stamped);
+		const listed = (await api("GET", "/api/keys?limit=2000")).body.find(
+			(listedKey: any) => listedKey.id === key.id,
+		);
+		expect(Date.parse(listed.last_used_at)).toBeGreaterThanOrEqual(stamped);
 	});
 });

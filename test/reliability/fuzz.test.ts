@@ -15,6 +15,8 @@ interface Operation {
 	method: string;
 	/** OpenAPI path, e.g. /api/patterns/{id}. */
 	path: string;
+	/** Names of its query parameters. */
+	queryParameters: string[];
 }
 
 interface FuzzRequest {
@@ -33,8 +35,16 @@ const RUNS_PER_OPERATION = 80;
 /** Every operation the OpenAPI document lists: routes added later are fuzzed without a change here. */
 const operations: Operation[] = await (async () => {
 	const doc = await api("GET", "/openapi.json");
-	return Object.entries(doc.body.paths as Record<string, object>).flatMap(([path, item]) =>
-		Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })),
+	type Parameters = { parameters?: { name: string; in: string }[] };
+	return Object.entries(doc.body.paths as Record<string, Record<string, Parameters>>).flatMap(
+		([path, item]) =>
+			Object.entries(item).map(([method, operation]) => ({
+				method: method.toUpperCase(),
+				path,
+				queryParameters: (operation.parameters ?? [])
+					.filter((parameter) => parameter.in === "query")
+					.map((parameter) => parameter.name),
+			})),
 	);
 })();
 let ids: { pattern: number[]; occurrence: number[]; key: number[] };
@@ -363,6 +373,46 @@ const query = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant("") },
 );
 
+/** A value each parameter would accept on its own: repeating it is then the only fault. */
+const plausible: Record<string, [string, string]> = {
+	start: ["2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"],
+	end: ["2026-12-01T00:00:00Z", "2026-11-01T00:00:00Z"],
+	status: ["scheduled", "cancelled"],
+	limit: ["1", "2"],
+	cursor: ["eyJzIjoxLCJpIjoyfQ", "eyJzIjoxLCJpIjozfQ"],
+	is_active: ["true", "false"],
+	weekday: ["1", "2"],
+	search: ["yoga", "pilates"],
+	delete_future: ["true", "false"],
+	key: [ROOT_TOKEN, "cal_other"],
+	pattern_id: ["1", "2"],
+};
+
+/**
+ * Every parameter name repeated (twice, and 2,000 times) and very long (100,000 characters, or
+ * 5,000 list items), plus floods of unknown parameters: each on every operation, after a valid
+ * range (which operations without one ignore).
+ */
+const stressedQueries: string[] = [
+	...queryNames.flatMap((name) => {
+		const [first, second] = plausible[name] ?? ["1", "2"];
+		const twice = `${name}=${encodeURIComponent(first)}&${name}=${encodeURIComponent(second)}`;
+		const often = Array.from({ length: 2000 }, () => `${name}=${encodeURIComponent(first)}`).join(
+			"&",
+		);
+		return [
+			`?${validRange}&${twice}`,
+			`?${validRange}&${often}`,
+			`?${validRange}&${name}=${"x".repeat(100_000)}`,
+			`?${validRange}&${name}=${encodeURIComponent(`${first},`.repeat(5_000))}`,
+		];
+	}),
+	`?${validRange}&${Array.from({ length: 5000 }, (_, i) => `p${i}=${i}`).join("&")}`,
+	`?${validRange}&${"u=".repeat(20_000)}`,
+	`?${"%FF".repeat(10_000)}=${"%00".repeat(10_000)}`,
+	`?${validRange}&start[]=1&start[0]=2&start.x=3`,
+];
+
 /** Header values are bytes; workerd warns about (and UTF-8-encodes) anything past ASCII. */
 const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, "").trim();
 
@@ -489,26 +539,33 @@ function guardedTables(request: FuzzRequest): string[] {
 	return storesRejection ? allTables.filter((table) => table !== "idempotency_keys") : allTables;
 }
 
-async function expectHandledCleanly(request: FuzzRequest, tally: number[] = []) {
+/** Checks the answer to one request; returns its status, time and problem (none for HEAD). */
+async function expectHandledCleanly(
+	request: FuzzRequest,
+	tally: number[] = [],
+): Promise<{ status: number; ms: number; problem?: any }> {
 	const tables = guardedTables(request);
 	const before = await fingerprintOf(tables);
+	const started = Date.now();
 	const response = await exports.default.fetch(`${BASE}${request.path}${request.query}`, {
 		method: request.method,
 		headers: request.headers,
 		body: request.body,
 	});
 	const text = await response.text();
+	const ms = Date.now() - started;
 	tally.push(response.status);
 	const context = `${request.method} ${request.path}${request.query} → ${response.status} ${text.slice(0, 300)}`;
 	expect(response.status, context).toBeLessThan(500);
 	if (response.status < 400) {
 		expectTextKept(request, response.status, text, context);
-		return;
+		return { status: response.status, ms };
 	}
 
+	let problem: any;
 	if (request.method !== "HEAD") {
 		expect(response.headers.get("Content-Type"), context).toBe("application/problem+json");
-		const problem = JSON.parse(text);
+		problem = JSON.parse(text);
 		expect(problem, context).toMatchObject({
 			type: expect.stringMatching(/^https:\/\/calendar-api\.dev\/problems\/\w+$/),
 			title: expect.any(String),
@@ -523,6 +580,7 @@ async function expectHandledCleanly(request: FuzzRequest, tally: number[] = []) 
 	expect(await fingerprintOf(tables), `${context}: a rejected request changed stored data`).toBe(
 		before,
 	);
+	return { status: response.status, ms, problem };
 }
 
 /** Accepted text comes back exactly as sent: nothing silently mangled on the way to storage. */
@@ -553,12 +611,57 @@ describe("hostile input on every route", () => {
 		async (_, operation) => {
 			const tally: number[] = [];
 			await fc.assert(
-				fc.asyncProperty(requestFor(operation), (request) => expectHandledCleanly(request, tally)),
+				fc.asyncProperty(requestFor(operation), async (request) => {
+					await expectHandledCleanly(request, tally);
+				}),
 				{ numRuns: RUNS_PER_OPERATION },
 			);
 			// Most requests got past authentication, into validation and the database.
 			const authenticated = tally.filter((status) => status !== 401 && status !== 403);
 			expect(authenticated.length).toBeGreaterThan(tally.length / 3);
+		},
+	);
+
+	it.each(operations.map((operation) => [`${operation.method} ${operation.path}`, operation]))(
+		"%s: repeated and very long query parameters are a clear 4xx or ignored, never a 5xx",
+		async (_, operation) => {
+			// Targets of this operation's own, so a DELETE here takes nothing from the other tests.
+			const target = operation.path.startsWith("/api/keys/")
+				? (await api("POST", "/api/keys", { body: { name: "stress", scopes: ["read"] } })).body.id
+				: operation.path.startsWith("/api/patterns/")
+					? (await createPattern({ title: "Stress target", start_date: todayPlus(1) })).pattern.id
+					: (await createOneTime({ title: "Stress target" })).id;
+			const path = operation.path.replace("{id}", String(target));
+			const durations: number[] = [];
+			for (const query of stressedQueries) {
+				const noBody = operation.method === "GET" || operation.method === "DELETE";
+				const { status, ms, problem } = await expectHandledCleanly({
+					method: operation.method,
+					path,
+					query,
+					headers: { Authorization: `Bearer ${ROOT_TOKEN}`, "Content-Type": "application/json" },
+					body: noBody ? undefined : JSON.stringify(validBody(operation)),
+					bodyCounts: false,
+				});
+				durations.push(ms);
+				const context = `${operation.method} ${path}${query.slice(0, 200)} → ${status}`;
+				expect(JSON.stringify(problem ?? {}), context).not.toContain("received array");
+				// A repeated parameter the operation takes is refused by name, whatever else is wrong.
+				const repeated = operation.queryParameters.filter(
+					(name) => new URLSearchParams(query).getAll(name).length > 1,
+				);
+				if (status === 400 && problem?.type?.endsWith("/validation")) {
+					for (const name of repeated) {
+						expect(problem.errors, context).toContainEqual({
+							path: name,
+							message: `\`${name}\` must be given once.`,
+						});
+					}
+				}
+				if (repeated.length > 0) expect(status, context).toBeGreaterThanOrEqual(400);
+			}
+			// No query costs real work: the slowest answer here took 0.25 s on a loaded 2-core machine.
+			expect(Math.max(...durations)).toBeLessThan(2_000);
 		},
 	);
 
@@ -576,15 +679,16 @@ describe("hostile input on every route", () => {
 				),
 				fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH"),
 				headers,
-				(path, method, headers) =>
-					expectHandledCleanly({
+				async (path, method, headers) => {
+					await expectHandledCleanly({
 						method,
 						path,
 						query: "",
 						headers,
 						body: method === "GET" ? undefined : "{}",
 						bodyCounts: false,
-					}),
+					});
+				},
 			),
 			{ numRuns: 60 },
 		);
