@@ -12,7 +12,7 @@ import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
-import { requestContext, requireJsonBodies } from "./http/request-context";
+import { requestContext, requireJsonBodies, requireValidBookmark } from "./http/request-context";
 import { validationHook } from "./http/validation";
 import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
@@ -53,7 +53,7 @@ export function createApp() {
 		}),
 	);
 
-	app.use("/api/*", requireJsonBodies);
+	app.use("/api/*", requireJsonBodies, requireValidBookmark);
 
 	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
 	// their own id.version tags first, which it keeps.

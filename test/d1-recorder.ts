@@ -36,17 +36,25 @@ export function recordingD1(d1: D1Database, log: RecordedStatement[]): D1Databas
 		return wrapped;
 	};
 
-	return {
-		prepare: (sql: string) => wrap(d1.prepare(sql), { sql, params: [] }),
+	// The binding and its sessions (the Worker queries through one per request) log alike.
+	const handle = (target: Pick<D1Database, "prepare" | "batch">) => ({
+		prepare: (sql: string) => wrap(target.prepare(sql), { sql, params: [] }),
 		batch: (statements: D1PreparedStatement[]) => {
 			for (const statement of statements) {
 				const entry = entries.get(statement);
 				if (entry) log.push(entry);
 			}
-			return d1.batch(statements.map((statement) => originals.get(statement) ?? statement));
+			return target.batch(statements.map((statement) => originals.get(statement) ?? statement));
 		},
+	});
+
+	return {
+		...handle(d1),
 		exec: (query: string) => d1.exec(query),
-		withSession: (...args: Parameters<D1Database["withSession"]>) => d1.withSession(...args),
+		withSession: (...args: Parameters<D1Database["withSession"]>) => {
+			const session = d1.withSession(...args);
+			return { ...handle(session), getBookmark: () => session.getBookmark() };
+		},
 		dump: () => d1.dump(),
 	} as D1Database;
 }

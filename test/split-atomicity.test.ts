@@ -28,16 +28,23 @@ async function splitThrough(
 	headers: Record<string, string> = {},
 ) {
 	let batches = 0;
-	const DB = new Proxy(env.DB, {
-		get(target, property) {
-			if (property === "batch") {
-				return (statements: D1PreparedStatement[]) =>
-					batches++ === 0 ? target.batch(statements) : batch(statements);
-			}
-			const value = Reflect.get(target, property);
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
+	// The Worker queries through a D1 session (withSession): its batches are intercepted alike.
+	const intercepted = <T extends D1Database | D1DatabaseSession>(d1: T): T =>
+		new Proxy(d1, {
+			get(target, property) {
+				if (property === "batch") {
+					return (statements: D1PreparedStatement[]) =>
+						batches++ === 0 ? target.batch(statements) : batch(statements);
+				}
+				if (property === "withSession" && "withSession" in target) {
+					return (...args: Parameters<D1Database["withSession"]>) =>
+						intercepted(target.withSession(...args));
+				}
+				const value = Reflect.get(target, property);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+	const DB = intercepted(env.DB);
 	const response = await worker.fetch(
 		new Request(`https://calendar.test/api/patterns/${id}/split`, {
 			method: "POST",

@@ -17,8 +17,9 @@ export const emptyUsage = (): D1Usage => ({
 	rowsWritten: 0,
 });
 
-export function createDb(d1: D1Database) {
-	return drizzle(d1, { schema });
+/** Drizzle over a binding or a session: drizzle-orm/d1 only ever calls `prepare` and `batch`. */
+export function createDb(d1: D1Database | D1DatabaseSession) {
+	return drizzle(d1 as D1Database, { schema });
 }
 
 export type Db = ReturnType<typeof createDb>;
@@ -32,17 +33,34 @@ function record(usage: D1Usage, meta: Partial<D1Meta> | undefined) {
 /**
  * A statement to commit atomically with the request's first write (see idempotency.ts): it is
  * added to that write's batch, so "the response was produced" and "the write happened" are one
- * fact. Used once, then cleared.
+ * fact. Used once, then cleared. Kept as SQL and values, so the wrapper prepares it on the same
+ * D1 session as the write it joins.
  */
 export interface WriteRider {
-	statement?: D1PreparedStatement;
+	statement?: { sql: string; params: unknown[] };
 }
 
+/** What queries go through: a D1 binding, or one of its sessions (`withSession`). */
+type D1Handle = Pick<D1Database, "prepare" | "batch">;
+
 /**
- * Wraps a D1 binding so that every round trip (a statement or a batch) adds its `meta` to `usage`,
+ * Wraps a D1 session so that every round trip (a statement or a batch) adds its `meta` to `usage`,
  * and reads and idempotent writes are retried after D1's transient failures (see retry.ts).
  * `first()` and `raw()` return no meta, so they are answered through `all()`; `raw()` rebuilds
  * rows from object values in column order, exactly as drizzle's own batch path does.
+ */
+export function meteredSession(
+	session: D1DatabaseSession,
+	usage: D1Usage,
+	rider: WriteRider = {},
+	policy: RetryPolicy = defaultRetryPolicy,
+): D1DatabaseSession {
+	return { ...metered(session, usage, rider, policy), getBookmark: () => session.getBookmark() };
+}
+
+/**
+ * The same for a whole binding (tests wrap env.DB with it): its sessions are metered into the
+ * same `usage`.
  */
 export function meteredD1(
 	d1: D1Database,
@@ -50,6 +68,19 @@ export function meteredD1(
 	rider: WriteRider = {},
 	policy: RetryPolicy = defaultRetryPolicy,
 ): D1Database {
+	return {
+		...metered(d1, usage, rider, policy),
+		exec: (query: string) => {
+			usage.queries += 1;
+			return d1.exec(query);
+		},
+		withSession: (...args: Parameters<D1Database["withSession"]>) =>
+			meteredSession(d1.withSession(...args), usage, rider, policy),
+		dump: () => d1.dump(),
+	} as D1Database;
+}
+
+function metered(d1: D1Handle, usage: D1Usage, rider: WriteRider, policy: RetryPolicy): D1Handle {
 	const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
 	/** The SQL text of each statement this wrapper prepared; unknown statements count as writes. */
 	const queries = new WeakMap<D1PreparedStatement, string>();
@@ -58,7 +89,9 @@ export function meteredD1(
 	const batch = async <T>(statements: D1PreparedStatement[], hasWrite: boolean) => {
 		const riding = hasWrite ? rider.statement : undefined;
 		if (riding) rider.statement = undefined;
-		const sent = riding ? [...statements, riding] : statements;
+		const sent = riding
+			? [...statements, d1.prepare(riding.sql).bind(...riding.params)]
+			: statements;
 		const retriable = sent.every((statement) => mayRetry(queries.get(statement) ?? "UPDATE"));
 		const results = await withRetry(retriable, policy, () => {
 			usage.queries += 1;
@@ -110,11 +143,5 @@ export function meteredD1(
 				statements.map((s) => originals.get(s) ?? s),
 				true,
 			),
-		exec: (query: string) => {
-			usage.queries += 1;
-			return d1.exec(query);
-		},
-		withSession: (...args: Parameters<D1Database["withSession"]>) => d1.withSession(...args),
-		dump: () => d1.dump(),
-	} as D1Database;
+	};
 }

@@ -29,6 +29,14 @@ const responseHeaders: Record<string, Json> = {
 			example: 'd1;dur=0.42;desc="queries=2 rows_read=3 rows_written=1"',
 		},
 	},
+	D1Bookmark: {
+		description:
+			"Where this response's reads and writes left the database (D1 read replication). Send it back as X-D1-Bookmark on your next request to read your own writes. Absent only when the request touched no data.",
+		schema: {
+			type: "string",
+			example: "0000003f-00000002-00005030-2f8b1d0c6e4a7b3950d2c1e8f4a6b7c9",
+		},
+	},
 	ETag: {
 		description:
 			'Strong validator of this representation: `"p<id>.<version>"` for a pattern, `"o<id>.<version>"` for a session, a content hash for lists. Send it back in If-None-Match or If-Match.',
@@ -171,7 +179,7 @@ function describeApiOperation(path: string, method: string, operation: Json) {
 	operation.parameters ??= [];
 	const parameters: Json[] = operation.parameters;
 	const takesInput = parameters.length > 0 || operation.requestBody || method === "post";
-	parameters.push(ref("parameters", "RequestId"));
+	parameters.push(ref("parameters", "RequestId"), ref("parameters", "D1Bookmark"));
 	if (method === "get") {
 		parameters.push(ref("parameters", "IfNoneMatch"));
 		responses[304] = {
@@ -198,6 +206,7 @@ function describeApiOperation(path: string, method: string, operation: Json) {
 		const headers: Json = response.headers;
 		headers["Server-Timing"] = ref("headers", "ServerTiming");
 		headers["X-Request-Id"] = ref("headers", "RequestId");
+		headers["X-D1-Bookmark"] = ref("headers", "D1Bookmark");
 		const code = Number(status);
 		if (code >= 200 && code < 300) {
 			if (method === "get") headers.ETag = ref("headers", "ETag");

@@ -4,7 +4,7 @@ import { limits } from "../lib/fields";
 export const apiOverview = `Weekly recurring session patterns and one-time sessions, materialized ahead of time and stored in D1. Paths work with and without a trailing slash. Times are ISO 8601; instants in responses are UTC.
 
 ## Authentication
-Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys, feed tokens and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next request. Only the root token mints \`admin\` keys; a key may be given an expiry (\`expires_in_days\` or \`expires_at\`), and a key minted by an expiring key expires no later than it. No key, a malformed header or an unknown, revoked or expired key is 401 (too many such failures from one address, 429) with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
+Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys, feed tokens and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next write at once, and on reads once the read replicas have caught up (see Read replication). Only the root token mints \`admin\` keys; a key may be given an expiry (\`expires_in_days\` or \`expires_at\`), and a key minted by an expiring key expires no later than it. No key, a malformed header or an unknown, revoked or expired key is 401 (too many such failures from one address, 429) with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
 
 ## Conditional requests
 Patterns and sessions carry a strong \`ETag\` that changes with every change; lists carry one too (a hash of their content). Send it back in \`If-None-Match\` on GET to get 304 when nothing changed, and in \`If-Match\` on PATCH, DELETE, complete and split to write only if nobody else did meanwhile: otherwise 412. Check and write are one atomic step, so of two clients racing with the same ETag exactly one wins.
@@ -14,6 +14,9 @@ Send \`Idempotency-Key: <unique string>\` with any POST to make retries safe. Th
 
 ## Pagination
 Lists return a bare JSON array of at most \`limit\` rows (default ${limits.defaultListLimit}, at most ${limits.maxListLimit}). While more remain, a \`Link: <…>; rel="next"\` header (RFC 8288) gives the next page's URL, with an opaque \`cursor\`. Walking the links returns every row once, even while rows are being added.
+
+## Read replication
+Reads may be served by a D1 read replica near the client, which can be a moment behind. Every response that touched the database carries \`X-D1-Bookmark\`: send the last one you got back as \`X-D1-Bookmark\` and the request is served by a copy at least that recent, so you always read your own writes and never see time go backwards. \`first-primary\` asks for the newest data; writes always start at the primary. A malformed bookmark is 400.
 
 ## Errors
 Every error is \`application/problem+json\` (RFC 9457) with a stable \`type\` URI per kind of problem; invalid fields are listed in \`errors\`.

@@ -67,9 +67,9 @@ function parameterTable(reader: Reader, parameters: Schema[]): string {
 function responseBlock(reader: Reader, status: string, raw: Schema): string {
 	const response = reader.resolve(raw);
 	const [type, media] = (Object.entries(response.content ?? {})[0] ?? []) as [string, Schema];
-	// X-Request-Id and Server-Timing come with every response; the overview says so once.
+	// X-Request-Id, X-D1-Bookmark and Server-Timing come with every response; the overview says so once.
 	const headers = Object.keys(response.headers ?? {}).filter(
-		(name) => name !== "X-Request-Id" && name !== "Server-Timing",
+		(name) => !["X-Request-Id", "X-D1-Bookmark", "Server-Timing"].includes(name),
 	);
 	const headerLine = headers.length
 		? `<p class="meta">Headers: ${headers.map((h) => `<code>${esc(h)}</code>`).join(" ")}</p>`

@@ -21,6 +21,7 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 			"If-Match",
 			"If-None-Match",
 			"Idempotency-Key",
+			"X-D1-Bookmark",
 			"X-Request-Id",
 		],
 		exposeHeaders: [
@@ -30,6 +31,7 @@ export const corsFromEnv: MiddlewareHandler<AppEnv> = (c, next) =>
 			"Retry-After",
 			"Server-Timing",
 			"X-Request-Id",
+			"X-D1-Bookmark",
 			"Idempotent-Replayed",
 		],
 		maxAge: 600,

@@ -5,6 +5,22 @@ import { z } from "@hono/zod-openapi";
  * and the OpenAPI document describes them, so the two cannot drift apart.
  */
 export const requestHeaders = {
+	D1Bookmark: z
+		.string()
+		.regex(
+			/^(first-primary|first-unconstrained|[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32})$/,
+			"A D1 bookmark as an earlier response's X-D1-Bookmark gave it, or first-primary.",
+		)
+		.openapi({
+			param: {
+				name: "X-D1-Bookmark",
+				in: "header",
+				required: false,
+				description:
+					"The `X-D1-Bookmark` of your last response. Reads are then served by a database copy at least that recent, so you read your own writes; without it a read may come from a replica a moment behind. `first-primary` asks for the newest data. Anything else is 400.",
+			},
+			example: "0000003f-00000002-00005030-2f8b1d0c6e4a7b3950d2c1e8f4a6b7c9",
+		}),
 	IdempotencyKey: z
 		.string()
 		.regex(/^[\x21-\x7e]{1,255}$/, "1–255 visible ASCII characters.")

@@ -75,9 +75,10 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 	}
 
 	// A NULL state violates NOT NULL and so aborts the batch when another attempt owns the key.
-	c.var.rider.statement = c.env.DB.prepare(
-		"UPDATE idempotency_keys SET state = CASE WHEN state = 'pending' AND created_at = ? THEN 'committed' END WHERE principal = ? AND key = ?",
-	).bind(claimedAt, principal, key);
+	c.var.rider.statement = {
+		sql: "UPDATE idempotency_keys SET state = CASE WHEN state = 'pending' AND created_at = ? THEN 'committed' END WHERE principal = ? AND key = ?",
+		params: [claimedAt, principal, key],
+	};
 	await next();
 
 	const ours = and(

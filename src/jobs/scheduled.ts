@@ -1,23 +1,27 @@
 import { cronPageSize, horizonMonths } from "../config";
-import { createDb, emptyUsage, meteredD1 } from "../db/client";
+import { createDb, emptyUsage, meteredSession } from "../db/client";
 import { causeChain } from "../db/errors";
 import { materializeDuePatterns } from "./materialize";
 import { deleteExpiredIdempotencyKeys, deleteExpiredSessions } from "./sweeps";
 
 /**
  * The Cron Trigger: materialize through today + HORIZON_MONTHS and log one JSON line. It goes
- * through the same retrying D1 wrapper as requests. A run that fails anyway is logged and rethrown
+ * through the same retrying D1 wrapper as requests, on a D1 session that starts at the primary
+ * (it writes, and must see every pattern written so far). A run that fails anyway is logged and rethrown
  * (so the platform records the failed invocation); every page it finished stays done, and the
  * next run carries on from there.
  */
 export async function runScheduledMaterialization(env: Env, now: number) {
 	const usage = emptyUsage();
 	try {
-		const report = await materializeDuePatterns(createDb(meteredD1(env.DB, usage)), {
-			now,
-			months: horizonMonths(env),
-			pageSize: cronPageSize(env),
-		});
+		const report = await materializeDuePatterns(
+			createDb(meteredSession(env.DB.withSession("first-primary"), usage)),
+			{
+				now,
+				months: horizonMonths(env),
+				pageSize: cronPageSize(env),
+			},
+		);
 		console.log(JSON.stringify({ event: "materialize", trigger: "cron", ...report }));
 		return report;
 	} catch (error) {
@@ -33,15 +37,16 @@ export async function runScheduledMaterialization(env: Env, now: number) {
 	}
 }
 
+/** A D1 handle for a chore that writes: a session that starts at the primary. */
+const primaryDb = (env: Env) =>
+	createDb(meteredSession(env.DB.withSession("first-primary"), emptyUsage()));
+
 /**
  * The Cron Trigger's other chore: forget Idempotency-Keys past their 24 hours. It logs a line
  * only when it deleted some, so a cron run stays one line on quiet days.
  */
 export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
-	const deleted = await deleteExpiredIdempotencyKeys(
-		createDb(meteredD1(env.DB, emptyUsage())),
-		now,
-	);
+	const deleted = await deleteExpiredIdempotencyKeys(primaryDb(env), now);
 	if (deleted > 0) {
 		console.log(JSON.stringify({ event: "idempotency_sweep", trigger: "cron", deleted }));
 	}
@@ -50,7 +55,7 @@ export async function sweepExpiredIdempotencyKeys(env: Env, now: number) {
 
 /** And the console's: admin sessions past their 8 hours. One log line only when it deleted some. */
 export async function sweepExpiredAdminSessions(env: Env, now: number) {
-	const deleted = await deleteExpiredSessions(createDb(meteredD1(env.DB, emptyUsage())), now);
+	const deleted = await deleteExpiredSessions(primaryDb(env), now);
 	if (deleted > 0) {
 		console.log(JSON.stringify({ event: "admin_session_sweep", trigger: "cron", deleted }));
 	}

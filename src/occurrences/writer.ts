@@ -53,6 +53,12 @@ export function insertSlots(db: Db, slots: SlotTuple[], now: number) {
 		version: sql`1`,
 		createdAt: sql`${now}`,
 		updatedAt: sql`${now}`,
+		calendarId: sql`p.calendar_id`,
+		capacity: sql`p.capacity`,
+		ownCapacity: sql`0`,
+		booked: sql`0`,
+		held: sql`0`,
+		waitlisted: sql`0`,
 	};
 	// drizzle lists the table's columns in their declared order; the SELECT follows that order.
 	const selectList = sql.join(

@@ -162,6 +162,10 @@ export function planSplit(
 			updatedAt: now,
 		},
 		newPattern: {
+			// The new series stays in its calendar and keeps its seats unless the split changes them.
+			calendarId: current.calendarId,
+			capacity: current.capacity,
+			waitlist: current.waitlist,
 			...fields,
 			frequency: "weekly",
 			materializedUntil,

@@ -69,16 +69,24 @@ export function faultyD1(d1: D1Database, plan: FaultPlan = {}): FaultyD1 {
 		return wrapped;
 	};
 
-	return {
-		prepare: (query: string) => wrap(d1.prepare(query), query),
+	// The binding and its sessions (the Worker queries through one per request) share the plan.
+	const handle = (target: Pick<D1Database, "prepare" | "batch">) => ({
+		prepare: (query: string) => wrap(target.prepare(query), query),
 		batch: <T>(statements: D1PreparedStatement[]) =>
 			roundTrip(
 				"batch",
 				statements.map((statement) => sqlOf.get(statement) ?? "?"),
-				() => d1.batch<T>(statements.map((statement) => real.get(statement) ?? statement)),
+				() => target.batch<T>(statements.map((statement) => real.get(statement) ?? statement)),
 			),
+	});
+
+	return {
+		...handle(d1),
 		exec: (query: string) => roundTrip("exec", [query], () => d1.exec(query)),
-		withSession: (...args: Parameters<D1Database["withSession"]>) => d1.withSession(...args),
+		withSession: (...args: Parameters<D1Database["withSession"]>) => {
+			const session = d1.withSession(...args);
+			return { ...handle(session), getBookmark: () => session.getBookmark() };
+		},
 		dump: () => d1.dump(),
 		trips,
 	} as FaultyD1;
