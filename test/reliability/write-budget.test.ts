@@ -7,6 +7,7 @@ import { createDb } from "../../src/db/client";
 import { materializeDuePatterns } from "../../src/jobs/materialize";
 import { limits } from "../../src/lib/fields";
 import { expandSlots } from "../../src/recurrence";
+import { ORIGIN, signIn } from "../admin-helpers";
 import {
 	type ApiResponse,
 	api,
@@ -356,5 +357,28 @@ describe("WRITE_LIMITER: writes per credential per minute", () => {
 			body: { title: "Drop-in", start_datetime: "2027-02-02T10:00:00Z" },
 		});
 		expect(other.status).toBe(201);
+	});
+
+	it("spends the same budget from the admin console's forms", async () => {
+		const writer = await createKey(["write"], "console writer");
+		const { cookie, csrf } = await signIn(writer.key);
+		const { pattern } = (await api("POST", "/api/patterns", { body: daily() })).body;
+		const statuses = [];
+		for (let sent = 0; sent < 12 && !statuses.includes(429); sent++) {
+			const response = await fetchWithVars(tight(), `/admin/patterns/${pattern.id}/deactivate`, {
+				method: "POST",
+				headers: {
+					Cookie: cookie,
+					Origin: ORIGIN,
+					"Sec-Fetch-Site": "same-origin",
+					"Content-Type": "application/x-www-form-urlencoded",
+				},
+				body: new URLSearchParams({ csrf }),
+				redirect: "manual",
+			});
+			statuses.push(response.status);
+		}
+		expect(statuses.at(-1)).toBe(429);
+		expect(statuses.slice(0, 5)).toEqual([303, 303, 303, 303, 303]);
 	});
 });
