@@ -363,7 +363,7 @@ describe("WRITE_LIMITER: writes per credential per minute", () => {
 		const writer = await createKey(["write"], "console writer");
 		const { cookie, csrf } = await signIn(writer.key);
 		const { pattern } = (await api("POST", "/api/patterns", { body: daily() })).body;
-		const statuses = [];
+		const statuses: number[] = [];
 		for (let sent = 0; sent < 12 && !statuses.includes(429); sent++) {
 			const response = await fetchWithVars(tight(), `/admin/patterns/${pattern.id}/deactivate`, {
 				method: "POST",
