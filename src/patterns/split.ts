@@ -133,7 +133,8 @@ export async function splitPattern(
 async function readSplit(db: Db, id: number, from: string, now: number) {
 	const lo = Date.parse(from) - 2 * MS_PER_DAY;
 	const recent = Math.max(lo, now - 2 * MS_PER_DAY);
-	// firstDay is within 38 hours after lo (UTC+14 to UTC−12): three days cover it.
+	// firstDay, local midnight of `from`, is 34 to 60 hours after lo (UTC+14 to UTC−12): three days
+	// cover it.
 	const nearFrom = Math.min(recent, lo + 3 * MS_PER_DAY);
 	const ofPattern = eq(occurrences.patternId, id);
 	const mayMove = sql`(${occurrences.status} = 'scheduled' AND ${occurrences.isException} = 0 AND ${occurrences.startAt} >= ${now})`;
