@@ -2,6 +2,7 @@
 // page (SESSIONS_LISTED, by start) of each list's sessions.
 import { describe, expect, it } from "vitest";
 import { SESSIONS_LISTED } from "../src/patterns/split";
+import { startOfLocalDay } from "../src/recurrence";
 import { type ApiResponse, api, createPattern, ROOT_TOKEN, sessionsOf, useClock } from "./helpers";
 import { fetchWithVars } from "./production/support";
 
@@ -37,9 +38,9 @@ async function seriesSince1970() {
 	return created.body as { pattern: { id: number }; occurrences_created: number };
 }
 
-const split = (id: number, dryRun: boolean) =>
+const split = (id: number, dryRun: boolean, from = "1970-01-03") =>
 	api("POST", `/api/patterns/${id}/split`, {
-		body: { from: "1970-01-03", changes: { time: "18:00" }, dry_run: dryRun },
+		body: { from, changes: { time: "18:00" }, dry_run: dryRun },
 	});
 
 const bytesOf = (body: unknown) => new TextEncoder().encode(JSON.stringify(body)).length;
@@ -109,4 +110,34 @@ describe("POST /api/patterns/{id}/split over 57 years of history", () => {
 		expect(response.body.kept).toBeGreaterThan(0);
 		expect(response.body.created).toBeGreaterThan(0);
 	});
+
+	it.each(["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris"])(
+		"counts and lists the kept history from local midnight of from in %s",
+		async (timezone) => {
+			const { pattern } = await createPattern({
+				title: `History in ${timezone}`,
+				weekday: undefined,
+				weekdays: [0, 1, 2, 3, 4, 5, 6],
+				time: "00:30",
+				timezone,
+				start_date: "2024-06-01",
+				months_ahead: 1,
+			});
+			const from = "2024-06-10";
+			const rows = await sessionsOf(pattern.id);
+			const firstDay = startOfLocalDay(from, timezone);
+			const now = Date.now();
+			const kept = rows.filter((row) => row.original_start_at >= firstDay && row.start_at < now);
+			const dry = await split(pattern.id, true, from);
+			expect(dry.status, JSON.stringify(dry.body).slice(0, 300)).toBe(200);
+			expect(dry.body.kept).toBe(kept.length);
+			expect(dry.body.sessions.kept.map((s: any) => s.id)).toEqual(
+				kept.slice(0, SESSIONS_LISTED).map((row) => row.id),
+			);
+			const real = await split(pattern.id, false, from);
+			expect(real.status).toBe(201);
+			expect(real.body.kept).toBe(kept.length);
+			expect(real.body.sessions.kept).toEqual(dry.body.sessions.kept);
+		},
+	);
 });
