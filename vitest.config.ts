@@ -27,6 +27,10 @@ export default defineConfig(async () => {
 						// Failed authentications per address or key prefix: tests send their own
 						// CF-Connecting-IP, so only they spend it.
 						AUTH_LIMITER: { namespace_id: "1002", simple: { limit: 5, period: 60 } },
+						// The write budget counts the root token too, which most tests write with: out of
+						// their way here; its own test swaps in TEST_WRITE_LIMITER (5 per minute).
+						WRITE_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+						TEST_WRITE_LIMITER: { namespace_id: "1004", simple: { limit: 5, period: 60 } },
 					},
 				},
 			}),

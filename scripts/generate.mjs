@@ -27,14 +27,26 @@ function rootToken() {
 	return "";
 }
 
-const response = await fetch(`${values.url}/api/jobs/materialize`, {
-	method: "POST",
-	headers: { Authorization: `Bearer ${rootToken()}`, "Content-Type": "application/json" },
-	body: JSON.stringify({ months_ahead: months }),
-}).catch((error) => {
-	console.error(`Cannot reach ${values.url}: is \`npm run dev\` running? (${error.message})`);
-	process.exit(1);
-});
-const body = await response.text();
-console.log(body);
-process.exit(response.ok ? 0 : 1);
+// One call writes at most MAX_SESSIONS_PER_WRITE sessions and answers `complete: false` while
+// more are due: call again until it is done (at most 1,000 calls).
+for (let call = 0; call < 1000; call++) {
+	const response = await fetch(`${values.url}/api/jobs/materialize`, {
+		method: "POST",
+		headers: { Authorization: `Bearer ${rootToken()}`, "Content-Type": "application/json" },
+		body: JSON.stringify({ months_ahead: months }),
+	}).catch((error) => {
+		console.error(`Cannot reach ${values.url}: is \`npm run dev\` running? (${error.message})`);
+		process.exit(1);
+	});
+	const body = await response.text();
+	console.log(body);
+	if (response.status === 429) {
+		// The write budget (WRITE_LIMITER): 60 calls a minute per credential.
+		const seconds = Number(response.headers.get("Retry-After")) || 60;
+		await new Promise((done) => setTimeout(done, seconds * 1000));
+		continue;
+	}
+	if (!response.ok) process.exit(1);
+	if (JSON.parse(body).complete) process.exit(0);
+}
+process.exit(1);

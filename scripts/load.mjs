@@ -4,7 +4,13 @@
 // and latency percentiles per request kind. Exits non-zero on any error or 5xx. Traffic goes to
 // loopback only, and every loop is bounded by the deadline.
 import { parseArgs } from "node:util";
-import { rootToken, startLocalWorker } from "./lib/local-worker.mjs";
+import {
+	removeDir,
+	rootToken,
+	startLocalWorker,
+	tempDir,
+	throwawayConfig,
+} from "./lib/local-worker.mjs";
 
 const { values } = parseArgs({
 	options: {
@@ -21,6 +27,7 @@ if (!(durationS > 0 && durationS <= 600) || !(Number.isInteger(concurrency) && c
 
 const TOKEN = rootToken();
 let server;
+let configDir;
 
 // --- The workload -------------------------------------------------------------------------
 
@@ -180,8 +187,11 @@ function percentile(sorted, p) {
 const fmt = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)}`;
 
 try {
+	configDir = tempDir("calendar-load-config");
 	server = await startLocalWorker({
 		prefix: "calendar-load",
+		// Eight clients write far faster than a production credential may (WRITE_LIMITER).
+		config: throwawayConfig(configDir),
 		vars: { ADMIN_TOKEN: TOKEN },
 		// Warnings only: wrangler then drops the Worker's log line per request, a cost under load.
 		args: ["--log-level", "warn"],
@@ -236,5 +246,6 @@ try {
 	process.exitCode = 1;
 } finally {
 	await server?.stop();
+	if (configDir) removeDir(configDir);
 }
 process.exit();

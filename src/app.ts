@@ -8,7 +8,7 @@ import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
 import { feedTokenRoutes } from "./feed-tokens/routes";
 import type { AppEnv } from "./http/app-env";
-import { corsFromEnv, rateLimit } from "./http/edge";
+import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
 import { idempotency } from "./http/idempotency";
 import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
@@ -57,7 +57,7 @@ export function createApp() {
 
 	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
 	// their own id.version tags first, which it keeps.
-	app.use("/api/*", requireAuth, rateLimit, idempotency, etag());
+	app.use("/api/*", requireAuth, rateLimit, writeLimit, idempotency, etag());
 
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/patterns", seriesRoutes);

@@ -250,9 +250,9 @@ describe("POST /api/patterns", () => {
 		expect(response.body.occurrences_created).toBeGreaterThan(20);
 		const usage = d1Usage(response);
 		expect(usage.queries).toBe(1);
-		// The pattern row, its due-index entry, two AUTOINCREMENT counters (one per statement) and the
-		// calendar's version, then each session and its three index entries.
-		expect(usage.rowsWritten).toBe(5 + 4 * response.body.occurrences_created);
+		// The pattern row, its due-index and calendar-index entries, two AUTOINCREMENT counters (one
+		// per statement) and the calendar's version, then each session and its four index entries.
+		expect(usage.rowsWritten).toBe(6 + 5 * response.body.occurrences_created);
 	});
 });
 

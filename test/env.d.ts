@@ -4,6 +4,8 @@ declare global {
 	namespace Cloudflare {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
+			/** A 5-per-minute write budget, swapped in for WRITE_LIMITER by its test. */
+			TEST_WRITE_LIMITER: RateLimit;
 		}
 	}
 }

@@ -2,7 +2,7 @@
 // loopback port over a local D1 in a temp --persist-to directory. Every wait is bounded, and the
 // server is stopped (its whole process group) and its directory removed however the script ends.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -61,6 +61,32 @@ export function runWrangler(args) {
 
 export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), `${prefix}-`));
 export const removeDir = (dir) => rmSync(dir, { recursive: true, force: true });
+
+/**
+ * A copy of the project's wrangler.toml in `dir` with absolute paths (`main` may point elsewhere)
+ * and the per-credential write budget (WRITE_LIMITER) lifted: the bench and the load test write
+ * far faster than a production credential may, through the root token. Answers its path.
+ */
+export function throwawayConfig(dir, { main = "src/index.ts" } = {}) {
+	const config = readFileSync(join(root, "wrangler.toml"), "utf8")
+		.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(resolve(root, main))}`)
+		.replace(
+			/^migrations_dir\s*=.*$/m,
+			`migrations_dir = ${JSON.stringify(resolve(root, "migrations"))}`,
+		)
+		.replace(/^#:schema.*$/m, "")
+		// Other relative paths (module aliases) are relative to the project, not to the temp dir.
+		.replaceAll(/= "\.\/([^"]+)"/g, (_, path) => `= ${JSON.stringify(resolve(root, path))}`)
+		.replace(
+			/(name = "WRITE_LIMITER"[^[]*?simple = \{ limit = )\d+/,
+			(_, head) => `${head}1000000`,
+		);
+	if (!config.includes("limit = 1000000"))
+		throw new Error("wrangler.toml: no WRITE_LIMITER to lift");
+	const path = join(dir, "wrangler.toml");
+	writeFileSync(path, config);
+	return path;
+}
 
 /** `-c config` when a script brings its own wrangler config, nothing for the project's. */
 const configArgs = (config) => (config ? ["-c", config] : []);
@@ -200,7 +226,7 @@ export async function startWrangler({
 export async function startLocalWorker({ prefix, ...options }) {
 	const persistTo = tempDir(prefix);
 	try {
-		applyMigrations({ persistTo });
+		applyMigrations({ persistTo, config: options.config });
 	} catch (error) {
 		removeDir(persistTo);
 		throw error;

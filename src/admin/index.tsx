@@ -2,6 +2,7 @@
 // so the same rules and the same errors apply. Works without JavaScript; the only asset is CSS.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { writeLimit } from "../http/edge";
 import { ApiError, notFound, toApiError } from "../http/problem";
 import { limits } from "../lib/fields";
 import { calendarRoutes } from "./calendar";
@@ -51,6 +52,8 @@ adminApp.get("/style.css", (c) => {
 adminApp.route("/", signInRoutes);
 adminApp.use("*", requireSession);
 adminApp.post("/sign-out", signOut);
+// The console's forms spend the same write budget as the API, per signed-in credential.
+adminApp.use("*", writeLimit);
 adminApp.route("/", calendarRoutes);
 adminApp.route("/", patternList);
 adminApp.route("/", patternPages);

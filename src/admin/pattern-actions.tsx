@@ -1,6 +1,6 @@
 // Deactivate, activate and delete (after a confirmation page that needs no JavaScript).
 import { Hono } from "hono";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { deletePattern, findPattern, updatePattern } from "../patterns/service";
 import { type AdminEnv, assertCanWrite } from "./env";
 import { patternId } from "./pattern-form";
@@ -20,7 +20,7 @@ patternActions.post("/patterns/:id/activate", async (c) => {
 		c.var.db,
 		id,
 		{ isActive: true },
-		{ now: Date.now(), horizonMonths: horizonMonths(c.env) },
+		{ now: Date.now(), horizonMonths: horizonMonths(c.env), budget: writeBudget(c.env) },
 	);
 	return c.redirect(`/admin/patterns/${id}?done=pattern-activated`, 303);
 });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import type { OccurrenceRow, PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { limits } from "../lib/fields";
@@ -82,7 +82,7 @@ patternPages.post("/patterns", async (c) => {
 			generate_occurrences: read.checked("generate_occurrences"),
 			months_ahead: read.number("months_ahead"),
 		});
-		return createPatternFromBody(c.var.db, body, Date.now());
+		return createPatternFromBody(c.var.db, body, Date.now(), c.env);
 	});
 	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
 	return c.redirect(`/admin/patterns/${result.pattern.id}?done=pattern-created`, 303);
@@ -227,6 +227,7 @@ patternPages.post("/patterns/:id", async (c) => {
 				now: Date.now(),
 				requiredVersion: formReader(form).number("version"),
 				horizonMonths: horizonMonths(c.env),
+				budget: writeBudget(c.env),
 			},
 		),
 	);

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import type { PatternRow } from "../db/schema";
 import { ApiError } from "../http/problem";
 import { findPattern } from "../patterns/service";
@@ -37,8 +37,8 @@ const Preview: FC<{ outcome: SplitOutcome }> = ({ outcome }) => {
 					“{newPattern.title}” starts on {newPattern.startDate}: {describePattern(newPattern)}.
 				</li>
 				<li>
-					{created.length} sessions will be created and {moved.length} replaced; {kept.length}{" "}
-					edited, cancelled, completed or past sessions stay as they are.
+					{created.count} sessions will be created and {moved.count} replaced; {kept.count} edited,
+					cancelled, completed or past sessions stay as they are.
 				</li>
 			</ul>
 		</section>
@@ -104,6 +104,7 @@ splitPages.post("/patterns/:id/split", async (c) => {
 				now: Date.now(),
 				requiredVersion: read.number("version"),
 				horizonMonths: horizonMonths(c.env),
+				budget: writeBudget(c.env),
 				dryRun,
 			},
 		);

@@ -3,7 +3,7 @@ import { type ProblemCode, problemTypes, problemTypeUri } from "../http/problem"
 /** When each problem happens, and a typical `detail`: the reference for clients and the docs. */
 export const problemCatalog = {
 	validation: {
-		when: "A field, query parameter or header is invalid; `errors` lists each one.",
+		when: "A field, query parameter or header is invalid; `errors` lists each one. Also a create, edit or split that would write more sessions (or copied text) than one request may: `errors[].path` is `(sessions)`, and the detail says how many and how to ask for fewer.",
 		detail: "weekday: Weekday is 0 (Monday) to 6 (Sunday).",
 	},
 	malformed_json: {
@@ -48,7 +48,7 @@ export const problemCatalog = {
 			"This Idempotency-Key was used with a different request; use a new key for a new request.",
 	},
 	rate_limited: {
-		when: "Too many requests for this key (or client address) in the current minute, or too many failed authentications from this client address (or for this key prefix).",
+		when: "Too many requests for this key (or client address) in the current minute, too many writes for this credential (the root token included), or too many failed authentications from this client address (or for this key prefix).",
 		detail: "Too many requests for this key; retry after 60 seconds.",
 	},
 	internal: {

@@ -35,8 +35,13 @@ export async function authenticateFeedKey(
 			"invalid_request",
 		);
 	}
+	if (keys.length > 1) {
+		throw new ApiError("validation", "key: `key` must be given once.", {
+			errors: [{ path: "key", message: "`key` must be given once." }],
+		});
+	}
 	const [key] = keys;
-	if (keys.length > 1 || key === undefined || authorization !== undefined) {
+	if (key === undefined || authorization !== undefined) {
 		throw rejected(
 			"Send one credential: a feed token as ?key= or a key as Authorization: Bearer <key>.",
 			"invalid_request",

@@ -2,7 +2,7 @@ import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
-import { patterns } from "../db/schema";
+import { type PatternRow, patterns } from "../db/schema";
 import { insertSlotsInChunks, ruleOf, type SlotTuple } from "../occurrences/writer";
 import { horizonEnd, materializationPlan } from "../recurrence";
 
@@ -25,10 +25,22 @@ export interface MaterializeOptions {
 	pageSize?: number;
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
+	/**
+	 * What this run may write (the materialize route's writeBudget; the cron has no such budget). A pattern is materialized
+	 * up to the slot that would pass it, and the run stops there, incomplete: the next run carries
+	 * on from that slot.
+	 */
+	budget?: { sessions: number; textBytes: number };
+	/** What one batch may write (default BATCH_BUDGET); a page that owes more takes several. */
+	batchBudget?: { sessions: number; textBytes: number };
 }
 
-/** Only what expanding a rule and moving its mark need: descriptions can be 5,000 characters. */
+/**
+ * Only what expanding a rule and moving its mark need, and the size of the text each session
+ * copies: descriptions can be 5,000 characters, and D1 need not send them.
+ */
 const duePatternColumns = {
+	textBytes: sql<number>`length(CAST(${patterns.title} AS BLOB)) + length(CAST(${patterns.description} AS BLOB))`,
 	id: patterns.id,
 	version: patterns.version,
 	weekdays: patterns.weekdays,
@@ -54,7 +66,11 @@ export async function materializeDuePatterns(
 	options: MaterializeOptions,
 ): Promise<MaterializeReport> {
 	const started = Date.now();
-	const { now, pageSize = 1_000, timeBudgetMs = 20_000 } = options;
+	const { now, pageSize = 1_000, timeBudgetMs = 20_000, batchBudget = BATCH_BUDGET } = options;
+	const run = {
+		sessions: options.budget?.sessions ?? Number.POSITIVE_INFINITY,
+		textBytes: options.budget?.textBytes ?? Number.POSITIVE_INFINITY,
+	};
 	const until = horizonEnd(now, options.months);
 	const report: MaterializeReport = {
 		horizon: new Date(until).toISOString(),
@@ -84,17 +100,12 @@ export async function materializeDuePatterns(
 			report.complete = true;
 			break;
 		}
-		const slots: SlotTuple[] = [];
-		const marks: [id: number, version: number, materializedUntil: number, next: number | null][] =
-			[];
-		for (const pattern of page) {
-			const plan = materializationPlan(ruleOf(pattern), {
-				from: pattern.materializedUntil,
-				until,
-			});
-			for (const slot of plan.slots) slots.push([pattern.id, pattern.version, slot.start]);
-			marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
-		}
+		const budget = {
+			sessions: Math.min(run.sessions, batchBudget.sessions),
+			textBytes: Math.min(run.textBytes, batchBudget.textBytes),
+		};
+		const { slots, marks, lastMarked, cut } = planPage(page, until, budget);
+		if (!lastMarked) break;
 		// Every statement may run twice harmlessly (slots are unique; marks are absolute values; a
 		// second calendar bump only costs subscribers one more full fetch), so the D1 wrapper may
 		// retry this batch after a transient failure. The bump follows the marks: moving a mark
@@ -106,20 +117,71 @@ export async function materializeDuePatterns(
 			idempotent(bumpCalendarVersion(db, now, { ifChanged: true })),
 			...inserts,
 		]);
-		report.patterns_scanned += page.length;
+		report.patterns_scanned += marks.length;
 		for (const result of results.slice(2)) report.occurrences_created += result.meta.changes;
 		report.batches += 1;
-		const last = page[page.length - 1];
-		if (!last || page.length < pageSize) {
+		run.sessions -= slots.length;
+		run.textBytes -= budget.textBytes - cut.textBytesLeft;
+		// The run's own budget is spent: stop, incomplete. A batch's only ends the page early.
+		if (cut.pattern && (run.sessions < 1 || run.textBytes < cut.pattern.textBytes)) break;
+		if (!cut.pattern && page.length < pageSize) {
 			report.complete = true;
 			break;
 		}
-		after = { nextSlotAt: last.nextSlotAt ?? 0, id: last.id };
+		// The next page starts after the last pattern given a mark, as it was read: a pattern cut
+		// short comes again later in the run, its next slot having moved on.
+		after = { nextSlotAt: lastMarked.nextSlotAt ?? 0, id: lastMarked.id };
 		// Checked after a page, not before: however small the budget, every run makes progress.
 		if (Date.now() - started >= timeBudgetMs) break;
 	}
 	report.duration_ms = Date.now() - started;
 	return report;
+}
+
+/**
+ * Sessions and bytes of copied title and description one batch may write: a page of 1,000
+ * patterns that each owe months of sessions (after an outage, a longer HORIZON_MONTHS, or patterns
+ * created without generate_occurrences) is cut into batches that D1 can commit, five INSERTs of
+ * SLOTS_PER_STATEMENT at most. A daily run's page of 1,000 patterns owes about 1,000.
+ */
+const BATCH_BUDGET = { sessions: 20_000, textBytes: 32 * 1024 * 1024 };
+
+type DuePattern = { textBytes: number } & Parameters<typeof ruleOf>[0] &
+	Pick<PatternRow, "id" | "version" | "materializedUntil" | "nextSlotAt">;
+
+/**
+ * A page's slots and marks within a budget. A pattern that does not fit whole is materialized up
+ * to (not including) its first slot past the budget, which stays due, and the page ends there.
+ */
+function planPage(
+	page: DuePattern[],
+	until: number,
+	budget: { sessions: number; textBytes: number },
+) {
+	const slots: SlotTuple[] = [];
+	const marks: [id: number, version: number, materializedUntil: number, next: number | null][] = [];
+	let { sessions, textBytes } = budget;
+	let lastMarked: DuePattern | null = null;
+	for (const pattern of page) {
+		const plan = materializationPlan(ruleOf(pattern), { from: pattern.materializedUntil, until });
+		// Every session stores a copy of the pattern's title and description.
+		const fits = Math.min(sessions, Math.floor(textBytes / pattern.textBytes));
+		const stop = plan.slots[fits];
+		const taken = stop ? plan.slots.slice(0, fits) : plan.slots;
+		for (const slot of taken) slots.push([pattern.id, pattern.version, slot.start]);
+		sessions -= taken.length;
+		textBytes -= taken.length * pattern.textBytes;
+		if (stop) {
+			if (taken.length > 0) {
+				marks.push([pattern.id, pattern.version, stop.start, stop.start]);
+				lastMarked = pattern;
+			}
+			return { slots, marks, lastMarked, cut: { pattern, textBytesLeft: textBytes } };
+		}
+		marks.push([pattern.id, pattern.version, until, plan.nextSlotAt]);
+		lastMarked = pattern;
+	}
+	return { slots, marks, lastMarked, cut: { pattern: null, textBytesLeft: textBytes } };
 }
 
 /** Moves each pattern's materialization mark, unless the pattern changed since it was read. */

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { limits } from "../lib/fields";
@@ -23,7 +23,9 @@ const MaterializeReport = z
 		patterns_scanned: z.number().int(),
 		occurrences_created: z.number().int(),
 		batches: z.number().int(),
-		complete: z.boolean(),
+		complete: z.boolean().openapi({
+			description: `False when the run stopped early, after its time budget or after creating ${limits.maxSessionsPerWrite} sessions or copying ${limits.maxSessionTextBytesPerWrite} bytes of title and description into them (MAX_SESSIONS_PER_WRITE, MAX_SESSION_TEXT_BYTES_PER_WRITE): run it again to carry on.`,
+		}),
 		duration_ms: z.number(),
 	})
 	.openapi("MaterializeReport", {
@@ -54,6 +56,7 @@ jobRoutes.openapi(
 		const report = await materializeDuePatterns(c.var.db, {
 			now: Date.now(),
 			months: body.months_ahead ?? horizonMonths(c.env),
+			budget: writeBudget(c.env),
 		});
 		console.log(JSON.stringify({ event: "materialize", trigger: "api", ...report }));
 		return c.json(report, 200);

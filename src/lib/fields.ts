@@ -33,6 +33,22 @@ export const limits = {
 	maxListLimit: 2000,
 	/** Request body, in bytes (413 past it). */
 	bodyBytes: 64 * 1024,
+	/**
+	 * Sessions one request may create: a pattern create (its history from start_date included,
+	 * also when generate_occurrences=false leaves them to the next materialization), an edit or a
+	 * split that regenerates slots, one run of the materialize job. A daily class for 12 months
+	 * ahead is 366 of them, so this leaves about 20 months of daily history. With the text limit
+	 * below, one request stores at most about 2.3 MB in D1 (README, "Input limits").
+	 * MAX_SESSIONS_PER_WRITE (wrangler.toml) may set another value (config.ts, writeBudget).
+	 */
+	maxSessionsPerWrite: 1000,
+	/**
+	 * Bytes of title and description one request may copy into sessions (each session stores
+	 * its own copy): sessions × UTF-8 bytes of the pattern's title and description. 2 MiB holds a
+	 * daily class for 12 months ahead with a 5,000-character description in ASCII.
+	 * MAX_SESSION_TEXT_BYTES_PER_WRITE may set another value.
+	 */
+	maxSessionTextBytesPerWrite: 2 * 1024 * 1024,
 } as const;
 
 /** Characters as people (and JSON Schema's maxLength) count them: code points, not UTF-16 units. */

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
@@ -132,6 +134,16 @@ const transitionRoute = (
 		},
 	});
 
+/** Cancel or complete (If-Match honoured) and answer the message with the session. */
+async function transitioned(c: Context<AppEnv>, id: number, status: "cancelled" | "completed") {
+	const row = await transitionOccurrence(c.var.db, id, status, {
+		now: Date.now(),
+		requiredVersion: requiredVersion(c, "occurrence", id),
+	});
+	c.header("ETag", etagOf("occurrence", row.id, row.version));
+	return c.json({ message: `Occurrence ${id} ${status}.`, occurrence: occurrenceJson(row) }, 200);
+}
+
 occurrenceRoutes.openapi(
 	transitionRoute(
 		"delete",
@@ -139,26 +151,10 @@ occurrenceRoutes.openapi(
 		"cancelOccurrence",
 		"Cancel a session (the row stays, status cancelled)",
 	),
-	async (c) => {
-		const id = c.req.valid("param").id;
-		const row = await transitionOccurrence(c.var.db, id, "cancelled", {
-			now: Date.now(),
-			requiredVersion: requiredVersion(c, "occurrence", id),
-		});
-		c.header("ETag", etagOf("occurrence", row.id, row.version));
-		return c.json({ message: `Occurrence ${id} cancelled.`, occurrence: occurrenceJson(row) }, 200);
-	},
+	(c) => transitioned(c, c.req.valid("param").id, "cancelled"),
 );
 
 occurrenceRoutes.openapi(
 	transitionRoute("post", "/{id}/complete", "completeOccurrence", "Mark a session completed"),
-	async (c) => {
-		const id = c.req.valid("param").id;
-		const row = await transitionOccurrence(c.var.db, id, "completed", {
-			now: Date.now(),
-			requiredVersion: requiredVersion(c, "occurrence", id),
-		});
-		c.header("ETag", etagOf("occurrence", row.id, row.version));
-		return c.json({ message: `Occurrence ${id} completed.`, occurrence: occurrenceJson(row) }, 200);
-	},
+	(c) => transitioned(c, c.req.valid("param").id, "completed"),
 );

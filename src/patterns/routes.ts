@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
@@ -45,7 +45,7 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now());
+		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now(), c.env);
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
@@ -122,6 +122,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
+			budget: writeBudget(c.env),
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		return c.json(patternJson(pattern), 200);

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
@@ -13,12 +14,14 @@ import {
 	skipHandledDays,
 } from "../occurrences/writer";
 import {
+	expandSlots,
 	firstSlotAtOrAfter,
 	horizonEnd,
 	MS_PER_DAY,
 	materializationPlan,
 	minutesToMs,
 } from "../recurrence";
+import { checkSessionWrite } from "./session-budget";
 
 /** The writable fields of a pattern, already validated. */
 export interface PatternFields {
@@ -37,6 +40,15 @@ export interface PatternFields {
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
 
+export interface CreateOptions {
+	now: number;
+	generate: boolean;
+	monthsAhead: number;
+	/** The Cron Trigger's horizon: how far the next materialization goes without generate. */
+	horizonMonths: number;
+	/** What this request may write into sessions (config.ts, writeBudget). */
+	budget: WriteBudget;
+}
 const SERIES_START = Date.UTC(1970, 0, 1);
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
@@ -56,7 +68,7 @@ export function checkPatternRules(fields: PatternFields) {
 export async function createPattern(
 	db: Db,
 	fields: PatternFields,
-	options: { now: number; generate: boolean; monthsAhead: number },
+	options: CreateOptions,
 ): Promise<{ pattern: PatternRow; created: number }> {
 	checkPatternRules(fields);
 	const { now } = options;
@@ -64,6 +76,18 @@ export async function createPattern(
 	const until =
 		options.generate && fields.isActive ? horizonEnd(now, options.monthsAhead) : SERIES_START;
 	const plan = materializationPlan(rule, { from: SERIES_START, until });
+	if (fields.isActive) {
+		// Without generate_occurrences the next materialization (through the horizon) makes them.
+		const sessions = options.generate
+			? plan.slots.length
+			: expandSlots(rule, { from: SERIES_START, until: horizonEnd(now, options.horizonMonths) })
+					.length;
+		checkSessionWrite(
+			{ sessions, title: fields.title, description: fields.description },
+			options.budget,
+			"give a later start_date (sessions are made from start_date on), a smaller months_ahead, an end_date or a count",
+		);
+	}
 	const [inserted, slotInsert] = await db.batch([
 		db
 			.insert(patterns)
@@ -153,6 +177,14 @@ export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefine
 	}
 }
 
+export interface UpdateOptions {
+	now: number;
+	requiredVersion?: number;
+	horizonMonths: number;
+	/** What the edit may write into sessions (config.ts, writeBudget). */
+	budget: WriteBudget;
+}
+
 /**
  * Applies a partial update. Future sessions that still follow the pattern change with it: copied
  * fields in place; a new slot rule (time, days, zone, interval, count, end date) replaces them with
@@ -163,7 +195,7 @@ export function updatePattern(
 	db: Db,
 	id: number,
 	changes: PatternChanges,
-	options: { now: number; requiredVersion?: number; horizonMonths: number },
+	options: UpdateOptions,
 ): Promise<PatternRow> {
 	return retryLostRace(options.requiredVersion, id, () =>
 		tryUpdatePattern(db, id, changes, options),
@@ -174,7 +206,7 @@ async function tryUpdatePattern(
 	db: Db,
 	id: number,
 	changes: PatternChanges,
-	options: { now: number; requiredVersion?: number; horizonMonths: number },
+	options: UpdateOptions,
 ): Promise<PatternRow | undefined> {
 	const { now } = options;
 	// One round trip reads the pattern and its future sessions handled by hand.
@@ -222,9 +254,16 @@ async function tryUpdatePattern(
 	});
 
 	const sessionWrites = [];
+	const copiesText = copiedFields.some((field) => field in changes);
+	// Sessions the batch creates or rewrites: the new slots, or else (a copied field changed) at
+	// most the current rule's slots still ahead.
+	let rewritten = copiesText
+		? expandSlots(ruleOf(current), { from: now, until: current.materializedUntil }).length
+		: 0;
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
 		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
+		rewritten = slots.length;
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
@@ -238,7 +277,12 @@ async function tryUpdatePattern(
 			),
 		);
 	}
-	if (copiedFields.some((field) => field in changes)) {
+	checkSessionWrite(
+		{ sessions: rewritten, title: next.title, description: next.description },
+		options.budget,
+		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
+	);
+	if (copiesText) {
 		sessionWrites.push(
 			db
 				.update(occurrences)

@@ -7,6 +7,7 @@ import {
 	addDays,
 	firstSlotAtOrAfter,
 	horizonEnd,
+	MS_PER_DAY,
 	materializationPlan,
 	startOfLocalDay,
 } from "../recurrence";
@@ -108,6 +109,13 @@ function fieldsOf(pattern: PatternRow): PatternFields {
 	};
 }
 
+/**
+ * The kept sessions whose day a new slot (at or after `now`) can fall on: local days in two zones
+ * differ by less than two days. Years of history are thus not converted to local dates one by one.
+ */
+const holdingDaysAhead = (kept: OccurrenceRow[], now: number) =>
+	kept.filter((row) => row.originalStartAt !== null && row.originalStartAt >= now - 2 * MS_PER_DAY);
+
 export function planSplit(
 	current: PatternRow,
 	rows: OccurrenceRow[],
@@ -169,7 +177,9 @@ export function planSplit(
 		},
 		firstDay,
 		cut,
-		created: skipHandledDays(plan.slots, kept, fields.timezone).map((slot) => slot.start),
+		created: skipHandledDays(plan.slots, holdingDaysAhead(kept, now), fields.timezone).map(
+			(slot) => slot.start,
+		),
 		moved,
 		kept,
 	};

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { horizonMonths } from "../config";
+import { horizonMonths, writeBudget } from "../config";
 import { etagOf, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
@@ -7,7 +7,7 @@ import { idParam } from "../lib/fields";
 import { isoUtc } from "../recurrence";
 import { patternChanges } from "./changes";
 import { patternJson } from "./serialize";
-import { type SessionSummary, type SplitOutcome, splitPattern } from "./split";
+import { SESSIONS_LISTED, type SessionSummary, type SplitOutcome, splitPattern } from "./split";
 import { SplitPatternBody, SplitResult } from "./split-schemas";
 
 export const splitRoutes = createRouter();
@@ -27,14 +27,15 @@ function splitJson(outcome: SplitOutcome) {
 		dry_run: outcome.dryRun,
 		old_pattern: patternJson(outcome.oldPattern),
 		new_pattern: { ...patternJson({ ...outcome.newPattern, id: 0 }), id: outcome.newPattern.id },
-		created: created.length,
-		moved: moved.length,
-		kept: kept.length,
+		created: created.count,
+		moved: moved.count,
+		kept: kept.count,
 		sessions: {
-			created: created.map(sessionJson),
-			moved: moved.map(sessionJson),
-			kept: kept.map(sessionJson),
+			created: created.first.map(sessionJson),
+			moved: moved.first.map(sessionJson),
+			kept: kept.first.map(sessionJson),
 		},
+		sessions_truncated: [created, moved, kept].some((list) => list.count > list.first.length),
 	};
 }
 
@@ -51,6 +52,7 @@ splitRoutes.openapi(
 			"Edited, cancelled, completed and past sessions stay on the old series and keep their slots; the new series creates no session on a slot they hold.",
 			"All or nothing, guarded by the pattern's version: a concurrent change answers 409 (412 with If-Match) and writes nothing.",
 			"`dry_run: true` answers 200 with the same body the real run would (new ids null) and writes nothing.",
+			`Each list in \`sessions\` holds its first ${SESSIONS_LISTED} sessions by start (\`sessions_truncated\` says when one was cut); \`created\`, \`moved\` and \`kept\` count them all.`,
 		].join(" "),
 		request: { params: idParam("Pattern"), ...jsonBody(SplitPatternBody) },
 		responses: {
@@ -76,6 +78,7 @@ splitRoutes.openapi(
 				now: Date.now(),
 				requiredVersion: requiredVersion(c, "pattern", id),
 				horizonMonths: horizonMonths(c.env),
+				budget: writeBudget(c.env),
 				dryRun: body.dry_run ?? false,
 			},
 		);

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
 import { calendarDate } from "../lib/fields";
 import { PatternSchema, patternExample, UpdatePatternBody } from "./schemas";
+import { SESSIONS_LISTED } from "./split";
 
 export const SplitPatternBody = z
 	.object({
@@ -55,10 +56,17 @@ export const SplitResult = z
 			description:
 				"Sessions from `from` on that stay on the old series: edited, cancelled, completed, or already past",
 		}),
-		sessions: z.object({
-			created: z.array(SessionSummary),
-			moved: z.array(SessionSummary),
-			kept: z.array(SessionSummary),
+		sessions: z
+			.object({
+				created: z.array(SessionSummary).max(SESSIONS_LISTED),
+				moved: z.array(SessionSummary).max(SESSIONS_LISTED),
+				kept: z.array(SessionSummary).max(SESSIONS_LISTED),
+			})
+			.openapi({
+				description: `The sessions counted by created, moved and kept: the first ${SESSIONS_LISTED} of each, in start order (the whole list when it is shorter), so that a split over years of history answers a small body.`,
+			}),
+		sessions_truncated: z.boolean().openapi({
+			description: `True when a list in sessions holds only its first ${SESSIONS_LISTED} sessions; its count is created, moved or kept. Read the rest with GET /api/patterns/{id}/occurrences.`,
 		}),
 	})
 	.openapi("SplitResult", {
@@ -98,5 +106,6 @@ export const SplitResult = z
 					},
 				],
 			},
+			sessions_truncated: false,
 		},
 	});

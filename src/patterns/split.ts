@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -7,6 +8,7 @@ import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
 import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
+import { checkSessionWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -14,20 +16,39 @@ export type SessionSummary = Pick<
 	"startAt" | "originalStartAt" | "status" | "isException"
 > & { id: number | null };
 
+/** How many sessions a split answers per list: a split from 1970 keeps some 20,000. */
+export const SESSIONS_LISTED = 100;
+
+/** A list of sessions as a split answers it: how many, and the first SESSIONS_LISTED by start. */
+export interface SessionList {
+	count: number;
+	first: SessionSummary[];
+}
+
 export interface SplitOutcome {
 	dryRun: boolean;
 	oldPattern: PatternRow;
 	/** The new pattern; its id is null in a dry run. */
 	newPattern: Omit<PatternRow, "id"> & { id: number | null };
-	created: SessionSummary[];
-	moved: SessionSummary[];
-	kept: SessionSummary[];
+	created: SessionList;
+	moved: SessionList;
+	kept: SessionList;
+}
+
+const byStart = (a: SessionSummary, b: SessionSummary) =>
+	a.startAt - b.startAt || (a.id ?? 0) - (b.id ?? 0);
+
+/** All of a list, in start order, as its count and first page. */
+function listed(sessions: SessionSummary[]): SessionList {
+	return { count: sessions.length, first: sessions.toSorted(byStart).slice(0, SESSIONS_LISTED) };
 }
 
 export interface SplitOptions {
 	now: number;
 	requiredVersion?: number;
 	horizonMonths: number;
+	/** What the new series may be given (config.ts, writeBudget). */
+	budget: WriteBudget;
 	dryRun: boolean;
 }
 
@@ -52,42 +73,38 @@ export async function splitPattern(
 	request: SplitRequest,
 	options: SplitOptions,
 ): Promise<SplitOutcome> {
-	// One round trip reads the pattern and its sessions from `from` on. The pattern's zone, which
-	// places `from` on the time line, is not known yet: two days of slack cover every UTC offset,
-	// and the plan keeps only the sessions from local midnight on.
-	const [found, rows] = await db.batch([
-		db.select().from(patterns).where(livePattern(id)).limit(1),
-		db
-			.select()
-			.from(occurrences)
-			.where(
-				and(
-					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, Date.parse(request.from) - 2 * MS_PER_DAY),
-				),
-			)
-			.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
-	]);
-	const current = found[0];
-	if (!current) throw notFound("Pattern", id);
+	const { current, rows, history } = await readSplit(db, id, request.from, options.now);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
 	const plan = planSplit(current, rows, request, options);
+	// The dry run answers what the real run would, this refusal included.
+	checkSessionWrite(
+		{ sessions: plan.created.length, ...plan.newPattern },
+		options.budget,
+		"give changes.end_date, changes.count or fewer weekdays (the new series remakes the sessions materialized from `from` on)",
+	);
 	if (options.dryRun) {
 		return {
 			dryRun: true,
 			oldPattern: plan.oldPattern,
 			newPattern: { ...plan.newPattern, id: null },
-			created: plan.created.map((start) => ({
-				id: null,
-				startAt: start,
-				originalStartAt: start,
-				status: "scheduled",
-				isException: false,
-			})),
-			moved: plan.moved,
-			kept: plan.kept,
+			created: listed(
+				plan.created.map((start) => ({
+					id: null,
+					startAt: start,
+					originalStartAt: start,
+					status: "scheduled",
+					isException: false,
+				})),
+			),
+			moved: listed(plan.moved),
+			kept: {
+				count: history.count(plan.firstDay) + plan.kept.length,
+				first: [...history.first(plan.firstDay), ...plan.kept]
+					.toSorted(byStart)
+					.slice(0, SESSIONS_LISTED),
+			},
 		};
 	}
 	const outcome = await writeSplit(db, id, current.version, plan);
@@ -102,6 +119,70 @@ export async function splitPattern(
 	);
 }
 
+/**
+ * One round trip reads the pattern and its sessions from `from` on. The pattern's zone, which
+ * places `from` on the time line, is not known yet: two days of slack cover every UTC offset, and
+ * the plan keeps only the sessions from local midnight (`firstDay`) on.
+ *
+ * Sessions the split may move or whose day a new slot may fall on are read whole: those from two
+ * days before now on, and any unedited scheduled one still to come. The others are history, which
+ * the split keeps whatever it is (years of it, from a `from` long past): only counted, and their
+ * first page read. The few near `from` are read apart, since which of them come before `firstDay`
+ * is known only once the zone is.
+ */
+async function readSplit(db: Db, id: number, from: string, now: number) {
+	const lo = Date.parse(from) - 2 * MS_PER_DAY;
+	const recent = Math.max(lo, now - 2 * MS_PER_DAY);
+	// firstDay, local midnight of `from`, is 34 to 60 hours after lo (UTC+14 to UTC−12): three days
+	// cover it.
+	const nearFrom = Math.min(recent, lo + 3 * MS_PER_DAY);
+	const ofPattern = eq(occurrences.patternId, id);
+	const mayMove = sql`(${occurrences.status} = 'scheduled' AND ${occurrences.isException} = 0 AND ${occurrences.startAt} >= ${now})`;
+	const historyIn = (start: number, end: number) =>
+		and(
+			ofPattern,
+			gte(occurrences.originalStartAt, start),
+			lt(occurrences.originalStartAt, end),
+			not(mayMove),
+		);
+	const byStartOrder = [asc(occurrences.startAt), asc(occurrences.id)] as const;
+	const [found, rows, near, [older], olderFirst] = await db.batch([
+		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db
+			.select()
+			.from(occurrences)
+			.where(
+				and(
+					ofPattern,
+					gte(occurrences.originalStartAt, lo),
+					or(gte(occurrences.originalStartAt, recent), mayMove),
+				),
+			)
+			.orderBy(...byStartOrder),
+		db.select(summary).from(occurrences).where(historyIn(lo, nearFrom)),
+		db.select({ count: count() }).from(occurrences).where(historyIn(nearFrom, recent)),
+		db
+			.select(summary)
+			.from(occurrences)
+			.where(historyIn(nearFrom, recent))
+			.orderBy(...byStartOrder)
+			.limit(SESSIONS_LISTED),
+	]);
+	const current = found[0];
+	if (!current) throw notFound("Pattern", id);
+	const nearKept = (firstDay: number) =>
+		near.filter((row) => row.originalStartAt !== null && row.originalStartAt >= firstDay);
+	return {
+		current,
+		rows,
+		/** The history from `firstDay` on: all kept, so counted and listed as kept. */
+		history: {
+			count: (firstDay: number) => nearKept(firstDay).length + (older?.count ?? 0),
+			first: (firstDay: number) => [...nearKept(firstDay), ...olderFirst],
+		},
+	};
+}
+
 async function writeSplit(
 	db: Db,
 	id: number,
@@ -113,6 +194,10 @@ async function writeSplit(
 	// The new pattern's id is assigned inside the batch: "(SELECT max(id) FROM patterns)" is the
 	// row the batch inserted, since D1 runs a batch as one transaction with no other writer.
 	const newPatternId = sql`(SELECT max(id) FROM ${patterns})`;
+	const keptSessions = and(
+		eq(occurrences.patternId, id),
+		gte(occurrences.originalStartAt, plan.firstDay),
+	);
 	const results = await unlessOutraced(
 		db.batch([
 			advancePattern(db, id, version, {
@@ -141,13 +226,15 @@ async function writeSplit(
 			db
 				.select(summary)
 				.from(occurrences)
-				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
-				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
+				.where(keptSessions)
+				.orderBy(asc(occurrences.startAt), asc(occurrences.id))
+				.limit(SESSIONS_LISTED),
+			db.select({ count: count() }).from(occurrences).where(keptSessions),
 			bumpCalendarVersion(db, now),
 		]),
 	);
 	if (!results) return undefined;
-	const [ended, inserted, moved, created, swept, kept] = results;
+	const [ended, inserted, moved, created, swept, kept, [keptCount]] = results;
 	const oldRow = ended[0];
 	const newRow = inserted[0];
 	if (!oldRow || !newRow) throw new Error("split batch returned no pattern row");
@@ -156,8 +243,8 @@ async function writeSplit(
 		dryRun: false,
 		oldPattern: oldRow,
 		newPattern: newRow,
-		created: created.filter((row) => !sweptIds.has(row.id)),
-		moved,
-		kept,
+		created: listed(created.filter((row) => !sweptIds.has(row.id))),
+		moved: listed(moved),
+		kept: { count: keptCount?.count ?? 0, first: kept },
 	};
 }

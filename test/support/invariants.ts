@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import type { PatternRow } from "../../src/db/schema";
 import { ruleOf } from "../../src/occurrences/writer";
-import { expandSlots, firstSlotAtOrAfter } from "../../src/recurrence";
+import { addDays, expandSlots, firstSlotAtOrAfter, localDateOf } from "../../src/recurrence";
 
 interface PatternRecord {
 	id: number;
@@ -60,7 +60,9 @@ async function rows<T>(query: string, ...values: unknown[]): Promise<T[]> {
  * - a slot (pattern, original start) stored twice, or two unedited sessions of a series at once;
  * - a future, scheduled, unedited session that does not match its pattern's current rule
  *   (wrong instant, title, description, duration, zone or end), or belongs to a deleted pattern;
- * - a gap: a slot of a live active pattern before its materialization mark with no row;
+ * - a gap: a slot of a live active pattern before its materialization mark with no row, unless
+ *   a handled session holds its day (skipHandledDays): one of the pattern's own, or one that a
+ *   split left on the old series from the pattern's start_date on;
  * - a mark whose next slot is not the rule's first slot after it;
  * - with `horizon`: a live active pattern not materialized through it (after a cron run).
  */
@@ -133,11 +135,35 @@ export async function calendarViolations(
 			)
 		).map((row) => row.key),
 	);
+	const handled = await rows<Pick<SessionRecord, "pattern_id" | "original_start_at" | "timezone">>(
+		`SELECT pattern_id, original_start_at, timezone FROM occurrences
+		 WHERE pattern_id IS NOT NULL AND original_start_at >= ? AND (status != 'scheduled' OR is_exception = 1)`,
+		now - 2 * 86_400_000,
+	);
+	const heldDays = new Map<number, Set<string>>();
+	for (const row of handled) {
+		const days = heldDays.get(row.pattern_id) ?? new Set<string>();
+		days.add(localDateOf(row.original_start_at, row.timezone));
+		heldDays.set(row.pattern_id, days);
+	}
+	/** Days held for `pattern`: by its handled sessions, and by those its split predecessor kept. */
+	const heldFor = (pattern: PatternRecord) => {
+		const predecessors = [...patterns.values()].filter(
+			(other) => other.end_date !== null && addDays(other.end_date, 1) === pattern.start_date,
+		);
+		return new Set(
+			[pattern, ...predecessors].flatMap((p) =>
+				[...(heldDays.get(p.id) ?? [])].filter((day) => day >= pattern.start_date),
+			),
+		);
+	};
 	for (const pattern of patterns.values()) {
 		if (pattern.deleted_at !== null || !pattern.is_active) continue;
 		const rule = ruleOfRecord(pattern);
 		const until = pattern.materialized_until;
+		const held = heldFor(pattern);
 		for (const slot of expandSlots(rule, { from: now, until })) {
+			if (held.has(localDateOf(slot.start, pattern.timezone))) continue;
 			if (!slotRows.has(`${pattern.id}@${slot.start}`)) {
 				violations.push(`gap: pattern ${pattern.id} has no session for ${iso(slot.start)}`);
 			}
