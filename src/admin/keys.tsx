@@ -6,9 +6,15 @@ import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../fe
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
-import { createApiKey, listApiKeys, mintedExpiry, revokeApiKey } from "../keys/service";
+import {
+	createApiKey,
+	listApiKeys,
+	mintedCalendars,
+	mintedExpiry,
+	revokeApiKey,
+} from "../keys/service";
 import { limits } from "../lib/fields";
-import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin } from "./env";
+import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin, viewScope } from "./env";
 import { FeedTokensSection } from "./feed-tokens";
 import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
@@ -139,8 +145,8 @@ async function keysPage(
 ) {
 	const { user } = c.var;
 	const [keys, feedTokens] = await Promise.all([
-		listApiKeys(c.var.db, { limit: limits.maxListLimit }),
-		listFeedTokens(c.var.db, { limit: limits.maxListLimit }),
+		listApiKeys(c.var.db, { limit: limits.maxListLimit, scope: c.var.principal }),
+		listFeedTokens(c.var.db, { limit: limits.maxListLimit, scope: viewScope(c) }),
 	]);
 	const now = Date.now();
 	const form = options.form ?? formOf({ scopes: ["read"] });
@@ -185,7 +191,15 @@ keyPages.post("/keys", async (c) => {
 		const now = Date.now();
 		const minter = c.var.principal;
 		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
-		const input = { name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id };
+		const asked = c.var.user.calendarId;
+		const calendarIds = mintedCalendars(minter, asked === undefined ? undefined : [asked]);
+		const input = {
+			name: body.name,
+			scopes: body.scopes,
+			expiresAt,
+			createdBy: minter.id,
+			calendarIds,
+		};
 		return createApiKey(c.var.db, input, now);
 	});
 	if (result instanceof ApiError) {
@@ -196,7 +210,8 @@ keyPages.post("/keys", async (c) => {
 });
 
 keyPages.post("/keys/:id/revoke", async (c) => {
-	await revokeApiKey(c.var.db, parseId(c.req.param("id"), "API key"), Date.now());
+	const id = parseId(c.req.param("id"), "API key");
+	await revokeApiKey(c.var.db, id, Date.now(), c.var.principal);
 	return c.redirect("/admin/keys?done=key-revoked", 303);
 });
 
@@ -211,19 +226,28 @@ keyPages.post("/keys/feed-tokens", async (c) => {
 		});
 		return createFeedToken(
 			c.var.db,
-			{ name: input.name, patternId: input.pattern_id ?? null },
-			{ now: Date.now(), createdBy: user.keyId === null ? "root" : `key:${user.keyId}` },
+			{
+				name: input.name,
+				patternId: input.pattern_id ?? null,
+				calendarId: input.pattern_id ? undefined : user.calendarId,
+			},
+			{
+				now: Date.now(),
+				createdBy: user.keyId === null ? "root" : `key:${user.keyId}`,
+				scope: c.var.principal,
+			},
 		);
 	});
 	if (result instanceof ApiError) {
 		return keysPage(c, { feedForm: form, feedErrors: formErrors(result) }, 400);
 	}
-	const url = feedUrl(c.req.url, { patternId: result.row.patternId, secret: result.secret });
+	const url = feedUrl(c.req.url, { ...result.row, secret: result.secret });
 	// Rendered, not redirected, like a new key: the token must never travel in a redirect.
 	return keysPage(c, { feedCreated: { name: result.row.name, url } }, 201);
 });
 
 keyPages.post("/keys/feed-tokens/:id/revoke", async (c) => {
-	await revokeFeedToken(c.var.db, parseId(c.req.param("id"), "Feed token"), Date.now());
+	const id = parseId(c.req.param("id"), "Feed token");
+	await revokeFeedToken(c.var.db, id, Date.now(), c.var.principal);
 	return c.redirect("/admin/keys?done=feed-token-revoked", 303);
 });

@@ -1,5 +1,6 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { bumpCalendarVersion } from "../calendars/version";
+import { ALL_CALENDARS, type CalendarScope, visibleCalendars } from "../calendars/scope";
+import { bumpCalendarsOfPatterns } from "../calendars/version";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { patterns } from "../db/schema";
@@ -25,6 +26,8 @@ export interface MaterializeOptions {
 	pageSize?: number;
 	/** Start no new page after this long; the next run carries on where this one stopped. */
 	timeBudgetMs?: number;
+	/** Only these calendars' patterns (a scoped key's run); the cron's run is every calendar. */
+	scope?: CalendarScope;
 }
 
 /** Only what expanding a rule and moving its mark need: descriptions can be 5,000 characters. */
@@ -74,6 +77,7 @@ export async function materializeDuePatterns(
 					sql`${patterns.isActive} = 1`,
 					isNull(patterns.deletedAt),
 					isNotNull(patterns.nextSlotAt),
+					visibleCalendars(patterns.calendarId, options.scope ?? ALL_CALENDARS),
 					lt(patterns.nextSlotAt, until),
 					sql`(${patterns.nextSlotAt}, ${patterns.id}) > (${after.nextSlotAt}, ${after.id})`,
 				),
@@ -100,10 +104,17 @@ export async function materializeDuePatterns(
 		// retry this batch after a transient failure. The bump follows the marks: moving a mark
 		// changes the feeds (the rule's EXDATEs reach the horizon) even when no slot is new, and a
 		// page whose patterns all changed meanwhile moves no mark, inserts nothing and bumps nothing.
+		// A page spans calendars: each one its patterns belong to moves.
 		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
 		const results = await db.batch([
 			idempotent(advanceMarks(db, marks)),
-			idempotent(bumpCalendarVersion(db, now, { ifChanged: true })),
+			idempotent(
+				bumpCalendarsOfPatterns(
+					db,
+					now,
+					marks.map(([id]) => id),
+				),
+			),
 			...inserts,
 		]);
 		report.patterns_scanned += page.length;

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { calendarForCreate } from "../calendars/service";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
@@ -38,7 +39,13 @@ occurrenceRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const row = await createOneTime(c.var.db, oneTimeFields(body), Date.now());
+		const calendar = await calendarForCreate(
+			c.var.db,
+			body.calendar_id,
+			body.timezone,
+			c.var.principal,
+		);
+		const row = await createOneTime(c.var.db, oneTimeFields(body, calendar), Date.now());
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		c.header("Location", `/api/occurrences/${row.id}`);
 		return c.json(occurrenceJson(row), 201);
@@ -73,7 +80,7 @@ occurrenceRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const row = await findOccurrence(c.var.db, c.req.valid("param").id);
+		const row = await findOccurrence(c.var.db, c.req.valid("param").id, c.var.principal);
 		const etag = etagOf("occurrence", row.id, row.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -106,7 +113,11 @@ occurrenceRoutes.openapi(
 				startAt: body.start_datetime,
 				durationMinutes: body.duration_minutes,
 			},
-			{ now: Date.now(), requiredVersion: requiredVersion(c, "occurrence", id) },
+			{
+				now: Date.now(),
+				requiredVersion: requiredVersion(c, "occurrence", id),
+				scope: c.var.principal,
+			},
 		);
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		return c.json(occurrenceJson(row), 200);
@@ -144,6 +155,7 @@ occurrenceRoutes.openapi(
 		const row = await transitionOccurrence(c.var.db, id, "cancelled", {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "occurrence", id),
+			scope: c.var.principal,
 		});
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		return c.json({ message: `Occurrence ${id} cancelled.`, occurrence: occurrenceJson(row) }, 200);
@@ -157,6 +169,7 @@ occurrenceRoutes.openapi(
 		const row = await transitionOccurrence(c.var.db, id, "completed", {
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "occurrence", id),
+			scope: c.var.principal,
 		});
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		return c.json({ message: `Occurrence ${id} completed.`, occurrence: occurrenceJson(row) }, 200);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { narrowScope } from "../calendars/scope";
 import { horizonMonths } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
@@ -45,7 +46,12 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now());
+		const { pattern, created } = await createPatternFromBody(
+			c.var.db,
+			body,
+			Date.now(),
+			c.var.principal,
+		);
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
@@ -71,6 +77,7 @@ patternRoutes.openapi(
 			isActive: query.is_active === undefined ? undefined : query.is_active === "true",
 			weekday: query.weekday,
 			search: query.search,
+			scope: narrowScope(c.var.principal, query.calendar_id),
 		});
 		const page = paginate(c, rows, limit, (row) => ({ id: row.id }));
 		return c.json(page.map(patternJson), 200);
@@ -94,7 +101,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, c.req.valid("param").id);
+		const pattern = await findPattern(c.var.db, c.req.valid("param").id, c.var.principal);
 		const etag = etagOf("pattern", pattern.id, pattern.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -122,6 +129,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
+			scope: c.var.principal,
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		return c.json(patternJson(pattern), 200);
@@ -157,6 +165,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			deleteFuture,
 			requiredVersion: requiredVersion(c, "pattern", id),
+			scope: c.var.principal,
 		});
 		const message = deleteFuture
 			? `Pattern ${id} deleted, with its future unedited sessions; past and edited sessions remain.`

@@ -77,6 +77,7 @@ splitRoutes.openapi(
 				requiredVersion: requiredVersion(c, "pattern", id),
 				horizonMonths: horizonMonths(c.env),
 				dryRun: body.dry_run ?? false,
+				scope: c.var.principal,
 			},
 		);
 		const newId = outcome.newPattern.id;

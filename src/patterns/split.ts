@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
+import type { CalendarScope } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
@@ -6,7 +7,7 @@ import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
-import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
+import { advancePattern, findPattern, unlessOutraced, visiblePattern } from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -29,6 +30,8 @@ export interface SplitOptions {
 	requiredVersion?: number;
 	horizonMonths: number;
 	dryRun: boolean;
+	/** The caller's calendars: a pattern outside them is 404. */
+	scope: CalendarScope;
 }
 
 const summary = {
@@ -56,7 +59,7 @@ export async function splitPattern(
 	// places `from` on the time line, is not known yet: two days of slack cover every UTC offset,
 	// and the plan keeps only the sessions from local midnight on.
 	const [found, rows] = await db.batch([
-		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db.select().from(patterns).where(visiblePattern(id, options.scope)).limit(1),
 		db
 			.select()
 			.from(occurrences)
@@ -94,7 +97,7 @@ export async function splitPattern(
 	if (outcome) return outcome;
 	// Another write changed or deleted the pattern between the read and the batch: nothing was
 	// written. Deleted is 404; changed is 412 for a client that sent If-Match, else 409.
-	await findPattern(db, id);
+	await findPattern(db, id, options.scope);
 	if (options.requiredVersion !== undefined) throw staleVersion("pattern", id);
 	throw new ApiError(
 		"conflict",
@@ -143,7 +146,7 @@ async function writeSplit(
 				.from(occurrences)
 				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
 				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
-			bumpCalendarVersion(db, now),
+			bumpCalendarVersion(db, now, { calendarId: newPattern.calendarId }),
 		]),
 	);
 	if (!results) return undefined;
