@@ -4,6 +4,8 @@ declare global {
 	namespace Cloudflare {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
+			/** Empty until a test migrates it (test/calendars.test.ts). */
+			MIGRATION_DB: D1Database;
 		}
 	}
 }
