@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { listOccurrences } from "../src/occurrences/service";
 import { type RecordedStatement, recordingD1 } from "./d1-recorder";
-import { api, d1Usage, todayPlus, validPattern } from "./helpers";
+import { type ApiResponse, api, d1Usage, todayPlus, validPattern } from "./helpers";
 
 const BIG_SESSIONS = 100_000;
 const DAY = 86_400_000;
@@ -106,9 +106,11 @@ describe("range queries next to a calendar of 100,000 sessions", () => {
 		let path: string | undefined = `/api/occurrences?${window(0, 30)}&calendar_id=${small}&limit=4`;
 		let pages = 0;
 		while (path) {
-			const response = await api("GET", path);
+			const response: ApiResponse = await api("GET", path);
 			expect(d1Usage(response).rowsRead).toBeLessThanOrEqual(response.body.length + 2);
-			const next = /<([^>]+)>; rel="next"/.exec(response.headers.get("Link") ?? "")?.[1];
+			const next: string | undefined = /<([^>]+)>; rel="next"/.exec(
+				response.headers.get("Link") ?? "",
+			)?.[1];
 			path = next ? new URL(next).pathname + new URL(next).search : undefined;
 			pages += 1;
 		}
