@@ -1,10 +1,12 @@
 // The admin console at /admin: server-rendered pages over the same service functions as the API,
 // so the same rules and the same errors apply. Works without JavaScript; the only asset is CSS.
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError, notFound, toApiError } from "../http/problem";
 import { limits } from "../lib/fields";
 import { calendarRoutes } from "./calendar";
+import { calendarPages } from "./calendars-page";
 import type { AdminEnv } from "./env";
 import { requireSession } from "./guard";
 import { keyPages } from "./keys";
@@ -59,6 +61,7 @@ adminApp.route("/", splitPages);
 adminApp.route("/", sessionList);
 adminApp.route("/", sessionPages);
 adminApp.route("/", keyPages);
+adminApp.route("/", calendarPages);
 
 adminApp.all("*", (c) => {
 	throw notFound("Page", c.req.path);

@@ -56,7 +56,17 @@ function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; no
 	return (
 		<>
 			<DataTable
-				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
+				heads={[
+					"Name",
+					"Starts with",
+					"Scopes",
+					"Calendars",
+					"Created",
+					"By",
+					"Expires",
+					"Last used",
+					"",
+				]}
 			>
 				{keys.map((key) => (
 					<tr>
@@ -65,6 +75,7 @@ function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; no
 							<code>{key.prefix}…</code>
 						</td>
 						<td>{key.scopes.join(", ")}</td>
+						<td>{key.calendarIds === null ? "all" : key.calendarIds.join(", ")}</td>
 						<td>{day(key.createdAt)}</td>
 						<td>{createdByLabel(key.createdBy)}</td>
 						<td>
@@ -125,6 +136,11 @@ function CreateKeyForm({
 					errors={errors}
 					hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
 				/>
+				<p class="hint">
+					{user.calendarId === undefined
+						? "The key sees the same calendars as your own key (every calendar for the root token); switch to one calendar on the Calendars page to make a key for it alone."
+						: `The key sees calendar ${user.calendarId} only (the calendar these pages show).`}
+				</p>
 				<button type="submit">Create key</button>
 			</PostForm>
 		</section>

@@ -45,7 +45,7 @@ const name = z
 	.max(100, "Name is at most 100 characters.")
 	.openapi({ example: "Riverside studio" });
 
-const CreateCalendarBody = z
+export const CreateCalendarBody = z
 	.object({
 		name,
 		timezone: timeZone.optional().openapi({
@@ -54,7 +54,7 @@ const CreateCalendarBody = z
 	})
 	.openapi("CreateCalendar", { example: { name: "Riverside studio", timezone: "Europe/Paris" } });
 
-const UpdateCalendarBody = z
+export const UpdateCalendarBody = z
 	.object({ name: name.optional(), timezone: timeZone.optional() })
 	.openapi("UpdateCalendar", { example: { name: "Riverside studio (main hall)" } });
 
