@@ -2,7 +2,7 @@ import { applyD1Migrations, createExecutionContext, waitOnExecutionContext } fro
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, expectProblem, ROOT_TOKEN, todayPlus, validPattern } from "./helpers";
+import { api, d1Usage, expectProblem, ROOT_TOKEN, todayPlus, validPattern } from "./helpers";
 
 const createCalendar = async (body: Record<string, unknown>) => {
 	const response = await api("POST", "/api/calendars", { body });
@@ -83,6 +83,14 @@ describe("/api/calendars", () => {
 	it("omitted, calendar_id is the default calendar, as for every old client", async () => {
 		const pattern = await api("POST", "/api/patterns", { body: validPattern() });
 		expect(pattern.body.pattern.calendar_id).toBe(1);
+		// The default calendar's zone is read by the insert itself: still one round trip.
+		await api("PATCH", "/api/calendars/1", { body: { timezone: "Europe/Lisbon" } });
+		const session = await api("POST", "/api/occurrences", {
+			body: { title: "Walk-in", start_datetime: `${todayPlus(3)}T10:00:00Z` },
+		});
+		expect(session.body).toMatchObject({ calendar_id: 1, timezone: "Europe/Lisbon" });
+		expect(d1Usage(session).queries).toBe(1);
+		await api("PATCH", "/api/calendars/1", { body: { timezone: "UTC" } });
 	});
 
 	it("moves only the written calendar's version, and serves its feed with it", async () => {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { calendarForCreate } from "../calendars/service";
+import { calendarForInsert } from "../calendars/service";
 import type { OccurrenceRow } from "../db/schema";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
@@ -65,7 +65,7 @@ sessionPages.post("/sessions", async (c) => {
 	const timezone = formReader(form).text("timezone");
 	const result = await attempt(async () => {
 		const body = validated(CreateOccurrenceBody, { ...sessionBody(form, timezone), timezone });
-		const calendar = await calendarForCreate(
+		const calendar = await calendarForInsert(
 			c.var.db,
 			c.var.user.calendarId,
 			body.timezone,

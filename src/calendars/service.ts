@@ -1,6 +1,6 @@
 // Calendars: the studios, rooms or teachers one deployment serves. Every query takes the caller's
 // CalendarScope and carries it in its WHERE clause (src/calendars/scope.ts).
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type CalendarRow, calendars, feedTokens, occurrences, patterns } from "../db/schema";
 import { ApiError, notFound } from "../http/problem";
@@ -115,15 +115,42 @@ export async function calendarForCreate(
 	timezone: string | undefined,
 	scope: CalendarScope,
 ): Promise<{ id: number; timezone: string }> {
+	const id = createdCalendarId(asked, scope);
+	if (timezone !== undefined && id === DEFAULT_CALENDAR_ID) return { id, timezone };
+	const calendar = await findCalendar(db, id, scope);
+	return { id, timezone: timezone ?? calendar.timezone };
+}
+
+/**
+ * calendarForCreate for a write that needs the zone only in SQL (a one-time session stores it,
+ * nothing is computed from it): in the default calendar, an omitted zone is read by the insert
+ * itself, so an old client's create stays one round trip.
+ */
+export async function calendarForInsert(
+	db: Db,
+	asked: number | undefined,
+	timezone: string | undefined,
+	scope: CalendarScope,
+): Promise<{ id: number; timezone: string | SQL }> {
+	const id = createdCalendarId(asked, scope);
+	if (id !== DEFAULT_CALENDAR_ID) return calendarForCreate(db, id, timezone, scope);
+	return {
+		id,
+		timezone:
+			timezone ??
+			sql`(SELECT ${calendars.timezone} FROM ${calendars} WHERE ${calendars.id} = ${id})`,
+	};
+}
+
+/** The calendar a create names, or by default; 404 for one the scope does not see. */
+function createdCalendarId(asked: number | undefined, scope: CalendarScope) {
 	const id =
 		asked ??
 		(canSee(scope, DEFAULT_CALENDAR_ID)
 			? DEFAULT_CALENDAR_ID
 			: (scope.calendarIds?.[0] ?? DEFAULT_CALENDAR_ID));
 	if (!canSee(scope, id)) throw notFound("Calendar", id);
-	if (timezone !== undefined && id === DEFAULT_CALENDAR_ID) return { id, timezone };
-	const calendar = await findCalendar(db, id, scope);
-	return { id, timezone: timezone ?? calendar.timezone };
+	return id;
 }
 
 export function calendarJson(row: CalendarRow) {

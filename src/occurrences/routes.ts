@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { calendarForCreate } from "../calendars/service";
+import { calendarForInsert } from "../calendars/service";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
@@ -39,7 +39,7 @@ occurrenceRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const calendar = await calendarForCreate(
+		const calendar = await calendarForInsert(
 			c.var.db,
 			body.calendar_id,
 			body.timezone,

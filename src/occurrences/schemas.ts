@@ -127,7 +127,7 @@ export const OccurrenceMessage = z.object({
 /** A validated create body as the service's fields, with the contract's defaults filled in. */
 export function oneTimeFields(
 	body: z.output<typeof CreateOccurrenceBody>,
-	calendar: { id: number; timezone: string } = { id: 1, timezone: "UTC" },
+	calendar: { id: number; timezone: OneTimeFields["timezone"] } = { id: 1, timezone: "UTC" },
 ): OneTimeFields {
 	return {
 		title: body.title,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion, calendarOfOccurrence } from "../calendars/version";
 import type { Db } from "../db/client";
@@ -15,7 +15,8 @@ export interface OneTimeFields {
 	description: string;
 	startAt: number;
 	durationMinutes: number;
-	timezone: string;
+	/** A zone name, or SQL that reads the calendar's default zone inside the insert. */
+	timezone: string | SQL;
 	calendarId: number;
 }
 
