@@ -191,6 +191,49 @@ describe("keys scoped to calendars", () => {
 	});
 });
 
+describe("a key scoped to several calendars", () => {
+	it("sees each of them, in lists, ranges and by id, and nothing of the others", async () => {
+		const [one, two, three] = [
+			await createCalendar({ name: "North" }),
+			await createCalendar({ name: "South" }),
+			await createCalendar({ name: "West" }),
+		];
+		const ids = new Map<number, number>();
+		for (const calendar of [one, two, three]) {
+			const created = await api("POST", "/api/patterns", {
+				body: validPattern({ calendar_id: calendar.id, title: `Class ${calendar.name}` }),
+			});
+			ids.set(calendar.id, created.body.pattern.id);
+		}
+		const key = (
+			await api("POST", "/api/keys", {
+				body: { name: "Two sites", scopes: ["admin"], calendar_ids: [two.id, one.id] },
+			})
+		).body;
+		expect(key.calendar_ids).toEqual([one.id, two.id]);
+		const as = (path: string) => api("GET", path, { token: key.key });
+		const calendars = await as("/api/calendars");
+		expect(calendars.body.map((row: any) => row.id)).toEqual([one.id, two.id]);
+		const patterns = await as("/api/patterns?limit=1000");
+		expect(new Set(patterns.body.map((row: any) => row.calendar_id))).toEqual(
+			new Set([one.id, two.id]),
+		);
+		const range = `start=${todayPlus(-1)}T00:00:00Z&end=${todayPlus(30)}T00:00:00Z&limit=1000`;
+		const sessions = await as(`/api/occurrences?${range}`);
+		expect(new Set(sessions.body.map((row: any) => row.calendar_id))).toEqual(
+			new Set([one.id, two.id]),
+		);
+		const starts = sessions.body.map((row: any) => row.start_datetime);
+		expect(starts).toEqual(starts.toSorted());
+		expect((await as(`/api/patterns/${ids.get(two.id)}`)).status).toBe(200);
+		expect((await as(`/api/patterns/${ids.get(three.id)}`)).status).toBe(404);
+		expect((await as(`/api/occurrences?${range}&calendar_id=${three.id}`)).body).toEqual([]);
+		// It lists the keys it could have minted (within its calendars), not wider ones.
+		const keys = await as("/api/keys?limit=100");
+		expect(keys.body.map((row: any) => row.id)).toEqual([key.id]);
+	});
+});
+
 describe("migration 0004 on a database that already has data", () => {
 	it("puts every existing row on the default calendar, and the API still serves it", async () => {
 		const db = env.MIGRATION_DB;
