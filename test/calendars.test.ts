@@ -41,6 +41,18 @@ describe("/api/calendars", () => {
 			400,
 		);
 		expectProblem(await api("PATCH", "/api/calendars/1", { body: { name: 5 } }), 400);
+		for (const bad of ["abc", "0", "-1", "1.5"]) {
+			expectProblem(await api("GET", `/api/patterns?calendar_id=${bad}`), 400);
+		}
+		expectProblem(
+			await api("POST", "/api/patterns", { body: { ...validPattern(), calendar_id: "2" } }),
+			400,
+		);
+		expectProblem(
+			await api("POST", "/api/keys", { body: { name: "K", scopes: ["read"], calendar_ids: [] } }),
+			400,
+		);
+		expectProblem(await api("GET", "/api/calendars/abc"), 404);
 	});
 
 	it("deletes only an empty calendar, never the default one", async () => {
