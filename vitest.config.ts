@@ -20,6 +20,8 @@ export default defineConfig(async () => {
 						ADMIN_TOKEN: "test-root-token-0123456789abcdefghij",
 						SESSION_SECRET: "test-session-secret-0123456789abcdef",
 					},
+					// A second, empty database: the migration test builds an old schema with data in it.
+					d1Databases: { MIGRATION_DB: "migration-test" },
 					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
 					// production's. Per key: only tests that use one API key this often see it.
 					ratelimits: {

@@ -4,6 +4,7 @@
 //   /__bench/range  answers what the API answers: the same rows, the same JSON (occurrenceJson),
 //                   the same one-line request log. API / this = what the framework costs.
 //   /__bench/raw    D1's rows as JSON and nothing else: the floor.
+import { ALL_CALENDARS } from "../src/calendars/scope";
 import { createDb } from "../src/db/client";
 import type { OccurrenceRow } from "../src/db/schema";
 import production from "../src/index";
@@ -21,7 +22,12 @@ function statementFor(env: Env, url: URL) {
 	if (!statement) {
 		const start = Date.parse(url.searchParams.get("start") ?? "");
 		const end = Date.parse(url.searchParams.get("end") ?? "");
-		statement = overlapQuery(createDb(env.DB), { start, end, limit: PAGE + 1 }).toSQL();
+		statement = overlapQuery(createDb(env.DB), {
+			start,
+			end,
+			limit: PAGE + 1,
+			scope: ALL_CALENDARS,
+		}).toSQL();
 		statements.set(url.search, statement);
 	}
 	return statement;

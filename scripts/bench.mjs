@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --patterns 10000 --one-time 20000 --creates 200 --samples 60 --ratio-samples 200]
+// npm run bench [-- --patterns 10000 --one-time 20000 --creates 200 --samples 60 --ratio-samples 200
+//                   --big-calendar 100000]
 //
 // Boots the worker locally (`wrangler dev`, fresh D1 in a temp dir, loopback only), loads a
 // realistic data set, measures latency and D1 cost of the hot paths, prints a table, writes JSON to
@@ -21,6 +22,7 @@ const { values: flags } = parseArgs({
 		creates: { type: "string", default: "200" },
 		samples: { type: "string", default: "60" },
 		"ratio-samples": { type: "string", default: "200" },
+		"big-calendar": { type: "string", default: "100000" },
 		concurrency: { type: "string", default: "8" },
 		keep: { type: "boolean", default: false },
 	},
@@ -59,6 +61,71 @@ async function rangeCalls(call, path, queries, samples) {
 		calls.push(await call("GET", `${path}?${queries[index % queries.length]}`));
 	}
 	return calls;
+}
+
+/**
+ * A small studio's range pages next to a calendar of `--big-calendar` sessions (every day of a
+ * year, through the API: 364 sessions per pattern): the small one's pages must read what they
+ * return + 2, whatever the big one holds.
+ */
+async function calendarRanges(call, { now, weeks, month, samples }) {
+	const created = async (body) => (await call("POST", "/api/calendars", body)).body.id;
+	const small = await created({ name: "Small studio", timezone: "UTC" });
+	const big = await created({ name: "Big chain", timezone: "UTC" });
+	const perPattern = 364;
+	const bigPatterns = Math.ceil(count("big-calendar") / perPattern);
+	const start = new Date(now).toISOString().slice(0, 10);
+	let bigSessions = 0;
+	await pool(bigPatterns, count("concurrency"), async (index) => {
+		const response = await call("POST", "/api/patterns", {
+			title: `Chain class ${index}`,
+			weekdays: [0, 1, 2, 3, 4, 5, 6],
+			time: `${String(6 + (index % 15)).padStart(2, "0")}:${String((index * 7) % 60).padStart(2, "0")}`,
+			duration_minutes: index % 20 === 0 ? 180 : 60,
+			start_date: start,
+			months_ahead: 12,
+			calendar_id: big,
+		});
+		bigSessions += response.body.occurrences_created;
+	});
+	// A studio's timetable in its own zone, daytime only: nothing in the 2 h before a window's
+	// midnight, so "returned + 2" measures the index, not sessions that ended before the window.
+	const timetable = [
+		[[0, 2, 4], "07:00"],
+		[[1, 3], "09:30"],
+		[[0, 1, 2, 3, 4], "12:00"],
+		[[2, 5], "17:00"],
+		[[6], "10:00"],
+	];
+	for (const [weekdays, time] of timetable) {
+		await call("POST", "/api/patterns", {
+			title: `Studio class ${time}`,
+			weekdays,
+			time,
+			timezone: "UTC",
+			duration_minutes: 60,
+			start_date: start,
+			months_ahead: 3,
+			calendar_id: small,
+		});
+	}
+	const path = "/api/occurrences";
+	const scoped = (queries) => queries.map((query) => `${query}&calendar_id=${small}&limit=1000`);
+	const weekCalls = await rangeCalls(call, path, scoped(weeks), samples);
+	const monthCalls = await rangeCalls(call, path, scoped([month]), samples);
+	const beyond = (calls) => Math.max(...calls.map((c) => c.d1.rowsRead - c.body.length));
+	return {
+		big_calendar_sessions: bigSessions,
+		week: {
+			...summarize(weekCalls),
+			rows_returned_p50: median(weekCalls.map((c) => c.body.length)),
+		},
+		month: {
+			...summarize(monthCalls),
+			rows_returned_p50: median(monthCalls.map((c) => c.body.length)),
+		},
+		rows_read_beyond_returned_max: Math.max(beyond(weekCalls), beyond(monthCalls)),
+	};
 }
 
 async function run() {
@@ -146,6 +213,9 @@ async function run() {
 				rows_read_beyond_returned_p50: median(calls.map((c) => c.d1.rowsRead - c.body.length)),
 			};
 		}
+
+		step(`calendars: a small one next to one of ${count("big-calendar")} sessions`);
+		results.calendars = await calendarRanges(call, { now, weeks, month, samples });
 
 		step("framework overhead: API vs bare handlers on the same SQL");
 		const ratioSamples = count("ratio-samples");

@@ -4,6 +4,7 @@ import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { requireAuth } from "./auth/authenticate";
+import { calendarRoutes } from "./calendars/routes";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
 import { feedTokenRoutes } from "./feed-tokens/routes";
@@ -67,6 +68,7 @@ export function createApp() {
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
 	app.route("/api/feed-tokens", feedTokenRoutes);
+	app.route("/api/calendars", calendarRoutes);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

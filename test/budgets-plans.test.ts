@@ -7,6 +7,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_CALENDARS } from "../src/calendars/scope";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { listOccurrences } from "../src/occurrences/service";
@@ -93,12 +94,14 @@ describe("EXPLAIN QUERY PLAN: no hot statement walks the occurrences table", () 
 			start,
 			end: start + 30 * 86_400_000,
 			limit: 100,
+			scope: ALL_CALENDARS,
 		});
 		await listOccurrences(createDb(recordingD1(env.DB, pageLog)), {
 			start,
 			end: start + 30 * 86_400_000,
 			after: { startAt: third?.startAt ?? 0, id: third?.id ?? 0 },
 			limit: 100,
+			scope: ALL_CALENDARS,
 		});
 		expectIndexedOnly(await occurrencePlans(pageLog), /occurrences_start_idx \(start_at>\?/);
 	});

@@ -6,6 +6,8 @@ declare global {
 			TEST_MIGRATIONS: D1Migration[];
 			/** A 5-per-minute write budget, swapped in for WRITE_LIMITER by its test. */
 			TEST_WRITE_LIMITER: RateLimit;
+			/** Empty until a test migrates it (test/calendars.test.ts). */
+			MIGRATION_DB: D1Database;
 		}
 	}
 }

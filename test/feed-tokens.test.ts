@@ -57,6 +57,7 @@ describe("POST /api/feed-tokens", () => {
 			name: "Lobby screen",
 			prefix: created.body.prefix,
 			pattern_id: null,
+			calendar_id: 1,
 			created_at: created.body.created_at,
 			created_by: "root",
 		});

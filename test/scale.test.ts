@@ -179,7 +179,9 @@ describe("scale: what one studio-year costs in D1", () => {
 		report.changes = count;
 		report.bytes_per_change = Math.round(bytes / count);
 		expect(bytes / count).toBeGreaterThan(data.length);
-		expect(bytes / count).toBeLessThan(data.length + 150);
+		// Besides the two index entries, what a row costs beyond its data is page packing: at about
+		// 650 characters (calendar_id included) five rows fill a 4 KiB page, so the slack is larger.
+		expect(bytes / count).toBeLessThan(data.length + 250);
 		console.log(JSON.stringify({ scale: report }));
 	});
 });

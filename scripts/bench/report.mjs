@@ -16,6 +16,12 @@ export function checkBudgets(results) {
 	);
 	check("range query round trips", results.range_week.queries_max, 1, "queries");
 	check("cron re-run rows written", results.rerun.rows_written, 0, "rows");
+	check(
+		"small calendar's range pages: rows read beyond returned (max)",
+		results.calendars.rows_read_beyond_returned_max,
+		2,
+		"rows",
+	);
 	check("first materialization runs", results.first_materialization.complete ? 1 : 2, 1, "runs");
 	return budgets;
 }
@@ -45,6 +51,10 @@ export function printTable(results) {
 		...["range_week", "range_month"].map((name) => [
 			name === "range_week" ? "range query, week" : "range query, month",
 			`p50 ${results[name].p50_ms} ms, p95 ${results[name].p95_ms} ms; ${results[name].queries_max} query; ${results[name].rows_returned_p50} rows returned, ${results[name].rows_read_p50} read (p50)`,
+		]),
+		...["week", "month"].map((name) => [
+			`range query, ${name}, small calendar next to ${results.calendars.big_calendar_sessions} sessions`,
+			`p50 ${results.calendars[name].p50_ms} ms, p95 ${results.calendars[name].p95_ms} ms; ${results.calendars[name].queries_max} query; ${results.calendars[name].rows_returned_p50} rows returned, ${results.calendars[name].rows_read_p50} read (p50)`,
 		]),
 		[
 			"framework overhead",

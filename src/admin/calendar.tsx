@@ -4,7 +4,7 @@ import type { OccurrenceRow } from "../db/schema";
 import { limits } from "../lib/fields";
 import { listOccurrences } from "../occurrences/service";
 import { addDays, startOfLocalDay } from "../recurrence";
-import { type AdminContext, type AdminEnv, canWrite } from "./env";
+import { type AdminContext, type AdminEnv, canWrite, viewScope } from "./env";
 import { Select } from "./fields";
 import { noticeFor } from "./forms";
 import { Page, StatusBadge } from "./ui";
@@ -27,6 +27,7 @@ async function sessionsByDay(c: AdminContext, first: string, days: number) {
 		start: startOfLocalDay(first, timezone),
 		end: startOfLocalDay(addDays(first, days), timezone),
 		limit: limits.maxListLimit,
+		scope: viewScope(c),
 	});
 	const byDay = new Map<string, OccurrenceRow[]>();
 	for (const row of rows) {

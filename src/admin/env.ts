@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { narrowScope } from "../calendars/scope";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import type { Scope } from "../keys/service";
@@ -12,6 +13,8 @@ export interface AdminUser {
 	csrf: string;
 	/** The time zone the calendar pages show (from ?tz=, then a cookie, then UTC). */
 	timezone: string;
+	/** The calendar the pages show and create in (the switcher: ?cal=, then a cookie); undefined: all the key sees. */
+	calendarId?: number;
 }
 
 export interface AdminEnv {
@@ -34,3 +37,6 @@ export function assertCanWrite(user: AdminUser) {
 export function assertAdmin(user: AdminUser) {
 	if (!isAdmin(user)) throw new ApiError("forbidden", "Only admin keys manage API keys.");
 }
+
+/** What the console's lists show: the key's calendars, narrowed to the switcher's calendar. */
+export const viewScope = (c: AdminContext) => narrowScope(c.var.principal, c.var.user.calendarId);

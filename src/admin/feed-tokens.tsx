@@ -28,13 +28,14 @@ export const FeedTokensSection: FC<{
 				</code>
 			</section>
 		)}
-		<DataTable heads={["Name", "Starts with", "Feed", "Created", ""]}>
+		<DataTable heads={["Name", "Starts with", "Calendar", "Feed", "Created", ""]}>
 			{tokens.map((token) => (
 				<tr>
 					<td>{token.name}</td>
 					<td>
 						<code>{token.prefix}…</code>
 					</td>
+					<td>{token.calendarId}</td>
 					<td>{token.patternId === null ? "Every feed" : `Pattern ${token.patternId}`}</td>
 					<td>{new Date(token.createdAt).toISOString().slice(0, 10)}</td>
 					<td>

@@ -121,6 +121,8 @@ const notices: Record<string, string> = {
 	"session-cancelled": "Session cancelled.",
 	"session-completed": "Session marked completed.",
 	"key-revoked": "API key revoked.",
+	"calendar-created": "Calendar created; the pages now show it.",
+	"calendar-renamed": "Calendar renamed.",
 	"feed-token-revoked": "Feed token revoked: its feed address no longer works.",
 	"signed-out": "You are signed out.",
 	expired: "Your session has ended. Sign in again.",

@@ -100,6 +100,7 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 		// The session never holds the key itself; nothing the console does is keyed by it.
 		secret: null,
 		expiresAt: session.key?.expiresAt ?? null,
+		calendarIds: session.key?.calendarIds ?? null,
 	});
 	c.set("user", {
 		keyId: session.keyId,
@@ -107,6 +108,7 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
 		scopes,
 		csrf: session.csrf,
 		timezone: viewZone(c),
+		calendarId: viewCalendar(c),
 	});
 	if (c.req.method === "POST") await checkPost(c, session.csrf);
 	await next();
@@ -124,6 +126,30 @@ async function checkPost(c: AdminContext, csrf: string) {
 		throw new ApiError("forbidden", "This key is read-only: it cannot change anything.");
 	}
 }
+
+/**
+ * The calendar the pages show: ?cal= (remembered in a cookie; ?cal=all forgets it), then the
+ * cookie; undefined shows every calendar the key sees. Only an id: what it may see is the SQL's.
+ */
+function viewCalendar(c: AdminContext): number | undefined {
+	const asked = c.req.query("cal");
+	const parse = (raw: string | undefined) =>
+		raw && /^\d{1,15}$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined;
+	if (asked !== undefined) {
+		const id = parse(asked);
+		setCookie(c, CALENDAR_COOKIE, id === undefined ? "" : String(id), {
+			path: "/admin",
+			secure: true,
+			httpOnly: true,
+			sameSite: "Strict",
+			maxAge: id === undefined ? 0 : 365 * 86_400,
+		});
+		return id;
+	}
+	return parse(getCookie(c, CALENDAR_COOKIE));
+}
+
+const CALENDAR_COOKIE = "calendar_view";
 
 /** The zone calendar pages use: ?tz= (remembered in a cookie), then the cookie, then UTC. */
 function viewZone(c: AdminContext): string {

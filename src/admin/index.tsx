@@ -1,11 +1,13 @@
 // The admin console at /admin: server-rendered pages over the same service functions as the API,
 // so the same rules and the same errors apply. Works without JavaScript; the only asset is CSS.
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { writeLimit } from "../http/edge";
 import { ApiError, notFound, toApiError } from "../http/problem";
 import { limits } from "../lib/fields";
 import { calendarRoutes } from "./calendar";
+import { calendarPages } from "./calendars-page";
 import type { AdminEnv } from "./env";
 import { requireSession } from "./guard";
 import { keyPages } from "./keys";
@@ -62,6 +64,7 @@ adminApp.route("/", splitPages);
 adminApp.route("/", sessionList);
 adminApp.route("/", sessionPages);
 adminApp.route("/", keyPages);
+adminApp.route("/", calendarPages);
 
 adminApp.all("*", (c) => {
 	throw notFound("Page", c.req.path);

@@ -6,9 +6,15 @@ import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../fe
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
 import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
-import { createApiKey, listApiKeys, mintedExpiry, revokeApiKey } from "../keys/service";
+import {
+	createApiKey,
+	listApiKeys,
+	mintedCalendars,
+	mintedExpiry,
+	revokeApiKey,
+} from "../keys/service";
 import { limits } from "../lib/fields";
-import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin } from "./env";
+import { type AdminContext, type AdminEnv, type AdminUser, assertAdmin, viewScope } from "./env";
 import { FeedTokensSection } from "./feed-tokens";
 import { Checkboxes, ErrorSummary, Input } from "./fields";
 import {
@@ -50,7 +56,17 @@ function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; no
 	return (
 		<>
 			<DataTable
-				heads={["Name", "Starts with", "Scopes", "Created", "By", "Expires", "Last used", ""]}
+				heads={[
+					"Name",
+					"Starts with",
+					"Scopes",
+					"Calendars",
+					"Created",
+					"By",
+					"Expires",
+					"Last used",
+					"",
+				]}
 			>
 				{keys.map((key) => (
 					<tr>
@@ -59,6 +75,7 @@ function KeysTable({ keys, user, now }: { keys: ApiKeyRow[]; user: AdminUser; no
 							<code>{key.prefix}…</code>
 						</td>
 						<td>{key.scopes.join(", ")}</td>
+						<td>{key.calendarIds === null ? "all" : key.calendarIds.join(", ")}</td>
 						<td>{day(key.createdAt)}</td>
 						<td>{createdByLabel(key.createdBy)}</td>
 						<td>
@@ -119,6 +136,11 @@ function CreateKeyForm({
 					errors={errors}
 					hint={`Empty: never${user.keyId === null ? "" : " (or with your own key, if it expires)"}. At most ${MAX_KEY_DAYS}.`}
 				/>
+				<p class="hint">
+					{user.calendarId === undefined
+						? "The key sees the same calendars as your own key (every calendar for the root token); switch to one calendar on the Calendars page to make a key for it alone."
+						: `The key sees calendar ${user.calendarId} only (the calendar these pages show).`}
+				</p>
 				<button type="submit">Create key</button>
 			</PostForm>
 		</section>
@@ -139,8 +161,8 @@ async function keysPage(
 ) {
 	const { user } = c.var;
 	const [keys, feedTokens] = await Promise.all([
-		listApiKeys(c.var.db, { limit: limits.maxListLimit }),
-		listFeedTokens(c.var.db, { limit: limits.maxListLimit }),
+		listApiKeys(c.var.db, { limit: limits.maxListLimit, scope: c.var.principal }),
+		listFeedTokens(c.var.db, { limit: limits.maxListLimit, scope: viewScope(c) }),
 	]);
 	const now = Date.now();
 	const form = options.form ?? formOf({ scopes: ["read"] });
@@ -185,7 +207,15 @@ keyPages.post("/keys", async (c) => {
 		const now = Date.now();
 		const minter = c.var.principal;
 		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
-		const input = { name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id };
+		const asked = c.var.user.calendarId;
+		const calendarIds = mintedCalendars(minter, asked === undefined ? undefined : [asked]);
+		const input = {
+			name: body.name,
+			scopes: body.scopes,
+			expiresAt,
+			createdBy: minter.id,
+			calendarIds,
+		};
 		return createApiKey(c.var.db, input, now);
 	});
 	if (result instanceof ApiError) {
@@ -196,7 +226,8 @@ keyPages.post("/keys", async (c) => {
 });
 
 keyPages.post("/keys/:id/revoke", async (c) => {
-	await revokeApiKey(c.var.db, parseId(c.req.param("id"), "API key"), Date.now());
+	const id = parseId(c.req.param("id"), "API key");
+	await revokeApiKey(c.var.db, id, Date.now(), c.var.principal);
 	return c.redirect("/admin/keys?done=key-revoked", 303);
 });
 
@@ -211,19 +242,28 @@ keyPages.post("/keys/feed-tokens", async (c) => {
 		});
 		return createFeedToken(
 			c.var.db,
-			{ name: input.name, patternId: input.pattern_id ?? null },
-			{ now: Date.now(), createdBy: user.keyId === null ? "root" : `key:${user.keyId}` },
+			{
+				name: input.name,
+				patternId: input.pattern_id ?? null,
+				calendarId: input.pattern_id ? undefined : user.calendarId,
+			},
+			{
+				now: Date.now(),
+				createdBy: user.keyId === null ? "root" : `key:${user.keyId}`,
+				scope: c.var.principal,
+			},
 		);
 	});
 	if (result instanceof ApiError) {
 		return keysPage(c, { feedForm: form, feedErrors: formErrors(result) }, 400);
 	}
-	const url = feedUrl(c.req.url, { patternId: result.row.patternId, secret: result.secret });
+	const url = feedUrl(c.req.url, { ...result.row, secret: result.secret });
 	// Rendered, not redirected, like a new key: the token must never travel in a redirect.
 	return keysPage(c, { feedCreated: { name: result.row.name, url } }, 201);
 });
 
 keyPages.post("/keys/feed-tokens/:id/revoke", async (c) => {
-	await revokeFeedToken(c.var.db, parseId(c.req.param("id"), "Feed token"), Date.now());
+	const id = parseId(c.req.param("id"), "Feed token");
+	await revokeFeedToken(c.var.db, id, Date.now(), c.var.principal);
 	return c.redirect("/admin/keys?done=feed-token-revoked", 303);
 });

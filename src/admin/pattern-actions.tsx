@@ -10,7 +10,11 @@ export const patternActions = new Hono<AdminEnv>();
 
 patternActions.post("/patterns/:id/deactivate", async (c) => {
 	const id = patternId(c);
-	await deletePattern(c.var.db, id, { now: Date.now(), deleteFuture: false });
+	await deletePattern(c.var.db, id, {
+		now: Date.now(),
+		deleteFuture: false,
+		scope: c.var.principal,
+	});
 	return c.redirect(`/admin/patterns/${id}?done=pattern-deactivated`, 303);
 });
 
@@ -20,7 +24,12 @@ patternActions.post("/patterns/:id/activate", async (c) => {
 		c.var.db,
 		id,
 		{ isActive: true },
-		{ now: Date.now(), horizonMonths: horizonMonths(c.env), budget: writeBudget(c.env) },
+		{
+			now: Date.now(),
+			horizonMonths: horizonMonths(c.env),
+			budget: writeBudget(c.env),
+			scope: c.var.principal,
+		},
 	);
 	return c.redirect(`/admin/patterns/${id}?done=pattern-activated`, 303);
 });
@@ -28,7 +37,7 @@ patternActions.post("/patterns/:id/activate", async (c) => {
 patternActions.get("/patterns/:id/delete", async (c) => {
 	const { user } = c.var;
 	assertCanWrite(user);
-	const row = await findPattern(c.var.db, patternId(c));
+	const row = await findPattern(c.var.db, patternId(c), c.var.principal);
 	return c.html(
 		<Page title={`Delete ${row.title}`} user={user} active="patterns">
 			<div class="card">
@@ -54,6 +63,10 @@ patternActions.get("/patterns/:id/delete", async (c) => {
 });
 
 patternActions.post("/patterns/:id/delete", async (c) => {
-	await deletePattern(c.var.db, patternId(c), { now: Date.now(), deleteFuture: true });
+	await deletePattern(c.var.db, patternId(c), {
+		now: Date.now(),
+		deleteFuture: true,
+		scope: c.var.principal,
+	});
 	return c.redirect("/admin/patterns?done=pattern-deleted", 303);
 });

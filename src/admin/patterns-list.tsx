@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { listPatterns } from "../patterns/service";
 import { WEEKDAY_NAMES } from "../recurrence";
 import type { AdminEnv } from "./env";
+import { viewScope } from "./env";
 import { Input, Select } from "./fields";
 import { noticeFor, paged } from "./forms";
 import { describePattern, endOf } from "./pattern-form";
@@ -23,6 +24,7 @@ patternList.get("/patterns", async (c) => {
 		isActive: active === "true" ? true : active === "false" ? false : undefined,
 		weekday: /^[0-6]$/.test(weekday) ? Number(weekday) : undefined,
 		search: search || undefined,
+		scope: viewScope(c),
 	});
 	const { page, nextPage } = paged(
 		rows,

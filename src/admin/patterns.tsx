@@ -82,7 +82,13 @@ patternPages.post("/patterns", async (c) => {
 			generate_occurrences: read.checked("generate_occurrences"),
 			months_ahead: read.number("months_ahead"),
 		});
-		return createPatternFromBody(c.var.db, body, Date.now(), c.env);
+		return createPatternFromBody(
+			c.var.db,
+			{ ...body, calendar_id: body.calendar_id ?? c.var.user.calendarId },
+			Date.now(),
+			c.var.principal,
+			c.env,
+		);
 	});
 	if (result instanceof ApiError) return newPatternPage(c, form, formErrors(result), 400);
 	return c.redirect(`/admin/patterns/${result.pattern.id}?done=pattern-created`, 303);
@@ -175,6 +181,7 @@ async function patternPage(
 		end: now + 366 * MS_PER_DAY,
 		patternId: row.id,
 		limit: 8,
+		scope: c.var.principal,
 	});
 	return c.html(
 		<Page title={row.title} user={user} active="patterns" notice={noticeFor(c.req.query("done"))}>
@@ -211,12 +218,12 @@ async function patternPage(
 }
 
 patternPages.get("/patterns/:id", async (c) =>
-	patternPage(c, await findPattern(c.var.db, patternId(c))),
+	patternPage(c, await findPattern(c.var.db, patternId(c), c.var.principal)),
 );
 
 patternPages.post("/patterns/:id", async (c) => {
 	const id = patternId(c);
-	const row = await findPattern(c.var.db, id);
+	const row = await findPattern(c.var.db, id, c.var.principal);
 	const form = await readForm(c);
 	const result = await attempt(() =>
 		updatePattern(
@@ -228,12 +235,13 @@ patternPages.post("/patterns/:id", async (c) => {
 				requiredVersion: formReader(form).number("version"),
 				horizonMonths: horizonMonths(c.env),
 				budget: writeBudget(c.env),
+				scope: c.var.principal,
 			},
 		),
 	);
 	if (result instanceof ApiError) {
 		const errors = formErrors(result);
-		const fresh = await findPattern(c.var.db, id);
+		const fresh = await findPattern(c.var.db, id, c.var.principal);
 		form.set("version", String(fresh.version));
 		return patternPage(c, fresh, form, errors, result.status as 400 | 409 | 412);
 	}

@@ -34,7 +34,12 @@ export interface OpenSession {
 	keyId: number | null;
 	csrf: string;
 	/** The key's name and scopes; null when the key is revoked or expired (the session is over). */
-	key: { name: string; scopes: Scope[]; expiresAt: number | null } | null;
+	key: {
+		name: string;
+		scopes: Scope[];
+		expiresAt: number | null;
+		calendarIds: number[] | null;
+	} | null;
 }
 
 /**
@@ -53,6 +58,7 @@ export async function findSession(
 			keyName: apiKeys.name,
 			keyScopes: apiKeys.scopes,
 			keyExpiresAt: apiKeys.expiresAt,
+			keyCalendarIds: apiKeys.calendarIds,
 		})
 		.from(adminSessions)
 		.leftJoin(apiKeys, and(eq(apiKeys.id, adminSessions.keyId), liveKeyAt(now)))
@@ -61,7 +67,12 @@ export async function findSession(
 	if (!row) return undefined;
 	const key =
 		row.keyName !== null && row.keyScopes !== null
-			? { name: row.keyName, scopes: row.keyScopes, expiresAt: row.keyExpiresAt }
+			? {
+					name: row.keyName,
+					scopes: row.keyScopes,
+					expiresAt: row.keyExpiresAt,
+					calendarIds: row.keyCalendarIds,
+				}
 			: null;
 	return { keyId: row.keyId, csrf: row.csrf, key };
 }

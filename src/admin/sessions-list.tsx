@@ -3,6 +3,7 @@ import { type OccurrenceRow, type OccurrenceStatus, occurrenceStatuses } from ".
 import { listOccurrences } from "../occurrences/service";
 import { addDays, startOfLocalDay } from "../recurrence";
 import type { AdminEnv } from "./env";
+import { viewScope } from "./env";
 import { Input, Select } from "./fields";
 import { type Errors, noticeFor, paged } from "./forms";
 import { DataTable, ListPage, StatusBadge } from "./ui";
@@ -42,6 +43,7 @@ sessionList.get("/sessions", async (c) => {
 							? { startAt: afterStart, id: afterId }
 							: undefined,
 					limit: PAGE_SIZE + 1,
+					scope: viewScope(c),
 				})
 			: [];
 	const { page, nextPage } = paged(

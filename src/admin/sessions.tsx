@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { calendarForInsert } from "../calendars/service";
 import type { OccurrenceRow } from "../db/schema";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
@@ -62,9 +63,15 @@ sessionPages.get("/sessions/new", (c) => {
 sessionPages.post("/sessions", async (c) => {
 	const form = await readForm(c);
 	const timezone = formReader(form).text("timezone");
-	const result = await attempt(() => {
+	const result = await attempt(async () => {
 		const body = validated(CreateOccurrenceBody, { ...sessionBody(form, timezone), timezone });
-		return createOneTime(c.var.db, oneTimeFields(body), Date.now());
+		const calendar = await calendarForInsert(
+			c.var.db,
+			c.var.user.calendarId,
+			body.timezone,
+			c.var.principal,
+		);
+		return createOneTime(c.var.db, oneTimeFields(body, calendar), Date.now());
 	});
 	if (result instanceof ApiError) return newSessionPage(c, form, sessionErrors(result), 400);
 	return c.redirect(`/admin/sessions/${result.id}?done=session-created`, 303);
@@ -165,12 +172,12 @@ async function sessionPage(
 }
 
 sessionPages.get("/sessions/:id", async (c) =>
-	sessionPage(c, await findOccurrence(c.var.db, sessionId(c))),
+	sessionPage(c, await findOccurrence(c.var.db, sessionId(c), c.var.principal)),
 );
 
 sessionPages.post("/sessions/:id", async (c) => {
 	const id = sessionId(c);
-	const row = await findOccurrence(c.var.db, id);
+	const row = await findOccurrence(c.var.db, id, c.var.principal);
 	const form = await readForm(c);
 	const result = await attempt(async () => {
 		const body = validated(UpdateOccurrenceBody, sessionBody(form, row.timezone));
@@ -186,11 +193,12 @@ sessionPages.post("/sessions/:id", async (c) => {
 		return updateOccurrence(c.var.db, id, changes, {
 			now: Date.now(),
 			requiredVersion: formReader(form).number("version"),
+			scope: c.var.principal,
 		});
 	});
 	if (result instanceof ApiError) {
 		const errors = sessionErrors(result);
-		const fresh = await findOccurrence(c.var.db, id);
+		const fresh = await findOccurrence(c.var.db, id, c.var.principal);
 		form.set("version", String(fresh.version));
 		return sessionPage(c, fresh, form, errors, result.status);
 	}
@@ -203,9 +211,11 @@ sessionPages.post("/sessions/:id", async (c) => {
 for (const [action, to] of transitions) {
 	sessionPages.post(`/sessions/:id/${action}`, async (c) => {
 		const id = sessionId(c);
-		const result = await attempt(() => transitionOccurrence(c.var.db, id, to, { now: Date.now() }));
+		const result = await attempt(() =>
+			transitionOccurrence(c.var.db, id, to, { now: Date.now(), scope: c.var.principal }),
+		);
 		if (result instanceof ApiError) {
-			const row = await findOccurrence(c.var.db, id);
+			const row = await findOccurrence(c.var.db, id, c.var.principal);
 			return sessionPage(c, row, undefined, { form: result.message }, result.status);
 		}
 		return c.redirect(`/admin/sessions/${id}?done=session-${to}`, 303);

@@ -80,7 +80,7 @@ function splitPage(
 
 splitPages.get("/patterns/:id/split", async (c) => {
 	assertCanWrite(c.var.user);
-	const row = await findPattern(c.var.db, patternId(c));
+	const row = await findPattern(c.var.db, patternId(c), c.var.principal);
 	const form = patternForm(row);
 	form.set("from", realDate(c.req.query("from")) ?? todayIn(row.timezone, Date.now()));
 	return splitPage(c, row, form);
@@ -88,7 +88,7 @@ splitPages.get("/patterns/:id/split", async (c) => {
 
 splitPages.post("/patterns/:id/split", async (c) => {
 	const id = patternId(c);
-	const row = await findPattern(c.var.db, id);
+	const row = await findPattern(c.var.db, id, c.var.principal);
 	const form = await readForm(c);
 	const read = formReader(form);
 	const dryRun = read.text("preview") === "1";
@@ -106,11 +106,12 @@ splitPages.post("/patterns/:id/split", async (c) => {
 				horizonMonths: horizonMonths(c.env),
 				budget: writeBudget(c.env),
 				dryRun,
+				scope: c.var.principal,
 			},
 		);
 	});
 	if (result instanceof ApiError) {
-		const fresh = await findPattern(c.var.db, id);
+		const fresh = await findPattern(c.var.db, id, c.var.principal);
 		form.set("version", String(fresh.version));
 		const errors = formErrors(result, {}, "changes.");
 		return splitPage(c, fresh, form, { errors, status: result.status });

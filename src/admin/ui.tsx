@@ -3,13 +3,14 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import type { OccurrenceStatus } from "../db/schema";
 import { type AdminUser, canWrite, isAdmin } from "./env";
 
-type Section = "week" | "month" | "patterns" | "sessions" | "keys";
+type Section = "week" | "month" | "patterns" | "sessions" | "calendars" | "keys";
 
 const sections: [Section, string, string][] = [
 	["week", "Week", "/admin"],
 	["month", "Month", "/admin/month"],
 	["patterns", "Patterns", "/admin/patterns"],
 	["sessions", "Sessions", "/admin/sessions"],
+	["calendars", "Calendars", "/admin/calendars"],
 	["keys", "API keys", "/admin/keys"],
 ];
 
@@ -53,6 +54,9 @@ export const Page: FC<
 									{user.name}
 									{canWrite(user) ? "" : " (read-only)"}
 								</span>
+								<a href="/admin/calendars">
+									{user.calendarId === undefined ? "All calendars" : `Calendar ${user.calendarId}`}
+								</a>
 								<PostForm action="/admin/sign-out" csrf={user.csrf}>
 									<button type="submit">Sign out</button>
 								</PostForm>

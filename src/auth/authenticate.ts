@@ -7,12 +7,24 @@ import { effectiveScopes, lastUseIsStale, type Scope, touchApiKey } from "../key
 import { verifySecret } from "./failure-budget";
 
 const ALL_SCOPES = effectiveScopes(["admin"]);
-const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set(), secret: null };
+const ANONYMOUS: Principal = {
+	id: "anonymous",
+	keyId: null,
+	scopes: new Set(),
+	secret: null,
+	calendarIds: null,
+};
 
-/** Which scope a request needs: admin for keys, feed tokens and jobs; read for safe methods. */
+/**
+ * Which scope a request needs: admin for keys, feed tokens, jobs and changes to calendars; read
+ * for safe methods.
+ */
 export function requiredScope(method: string, path: string): Scope {
+	const read = method === "GET" || method === "HEAD";
 	if (/^\/api\/(keys|feed-tokens|jobs)(\/|$)/.test(path)) return "admin";
-	return method === "GET" || method === "HEAD" ? "read" : "write";
+	if (/^\/api\/calendars\/[^/]+\/feed-tokens\/?$/.test(path)) return "admin";
+	if (!read && /^\/api\/calendars(\/[^/]+)?\/?$/.test(path)) return "admin";
+	return read ? "read" : "write";
 }
 
 /**
@@ -63,7 +75,7 @@ export async function authenticate(
 			misplacedSecretDetail(secret) ?? "The API key is not valid (unknown, revoked or expired).";
 		throw invalidCredentials(detail, "invalid_token");
 	}
-	if (found.root) return { id: "root", keyId: null, scopes: ALL_SCOPES, secret };
+	if (found.root) return { id: "root", keyId: null, scopes: ALL_SCOPES, secret, calendarIds: null };
 	const { key } = found;
 	if (client.recordUse && lastUseIsStale(key.lastUsedAt, now)) {
 		client.recordUse(() => recordUse(env, key.id, now));
@@ -74,6 +86,8 @@ export async function authenticate(
 		scopes: effectiveScopes(key.scopes),
 		secret,
 		expiresAt: key.expiresAt,
+		// From the same row as the key: scoping costs no round trip.
+		calendarIds: key.calendarIds ?? null,
 	};
 }
 

@@ -6,6 +6,9 @@ export const apiOverview = `Weekly recurring session patterns and one-time sessi
 ## Authentication
 Every \`/api\` request sends \`Authorization: Bearer <key>\`. Keys come from \`POST /api/keys\` (the root token or an \`admin\` key) with scopes \`read\`, \`write\` and \`admin\`: \`write\` includes \`read\`, \`admin\` includes both and manages keys, feed tokens and jobs. A key is shown once, when created; only its SHA-256 hash is stored, and revoking it takes effect on the next write at once, and on reads once the read replicas have caught up (see Read replication). Only the root token mints \`admin\` keys; a key may be given an expiry (\`expires_in_days\` or \`expires_at\`), and a key minted by an expiring key expires no later than it. No key, a malformed header or an unknown, revoked or expired key is 401 (too many such failures from one address, 429) with \`WWW-Authenticate: Bearer\`; a key without the scope is 403. When the deployment sets \`PUBLIC_READ\` to \`"true"\`, GET and HEAD need no key.
 
+## Calendars
+One deployment serves many calendars (studios, rooms, teachers). Every pattern and session belongs to one (\`calendar_id\`; omitted on create: the default calendar, 1, which holds every row older than calendars). A key created with \`calendar_ids\` sees only those calendars: anything else is 404, exactly as if it did not exist, and lists and range queries leave it out; \`?calendar_id=\` narrows a list to one calendar. No key mints a key for a calendar it cannot see. \`GET /api/calendar.ics\` is the default calendar's feed.
+
 ## Conditional requests
 Patterns and sessions carry a strong \`ETag\` that changes with every change; lists carry one too (a hash of their content). Send it back in \`If-None-Match\` on GET to get 304 when nothing changed, and in \`If-Match\` on PATCH, DELETE, complete and split to write only if nobody else did meanwhile: otherwise 412. Check and write are one atomic step, so of two clients racing with the same ETag exactly one wins.
 
@@ -37,6 +40,8 @@ export const tagDescriptions: Record<string, string> = {
 	"API keys": "Bearer keys with scopes. Needs the root token or an admin key.",
 	"Feed tokens":
 		"Read-only secrets for feed addresses (?key=): they open the feeds and nothing else, one series' feed if given a pattern. Needs the root token or an admin key.",
+	Calendars:
+		"Studios, rooms or teachers in one deployment, each invisible to keys scoped to others. Creating, renaming and deleting them, and their feed tokens, need an admin key.",
 	Jobs: "What the Cron Trigger runs, on demand.",
 	Reference: "This document and its interactive page.",
 };

@@ -6,7 +6,7 @@ import type { Principal } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import { findFeedToken, looksLikeFeedToken } from "./service";
 
-const feedPaths = /^\/api\/(?:patterns\/[^/]+\/)?calendar\.ics\/?$/;
+const feedPaths = /^\/api\/(?:(?:patterns|calendars)\/[^/]+\/)?calendar\.ics\/?$/;
 
 export const isFeedPath = (pathname: string) => feedPaths.test(pathname);
 
@@ -61,6 +61,7 @@ export async function authenticateFeedKey(
 		scopes: READ_ONLY,
 		secret: key,
 		feed: { tokenId: token.id, patternId: token.patternId },
+		calendarIds: [token.calendarId],
 	};
 }
 

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { narrowScope } from "../calendars/scope";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
-import { idParam } from "../lib/fields";
+import { calendarIdField, calendarIdQuery, idParam } from "../lib/fields";
 import {
 	createFeedToken,
 	feedTokenJson,
@@ -18,11 +19,12 @@ const tokenExample = {
 	name: "Reception's phone calendar",
 	prefix: "calfeed_Zk3q9T",
 	pattern_id: null,
+	calendar_id: 1,
 	created_at: "2026-01-01T09:00:00.123Z",
 	created_by: "root",
 };
 
-const FeedTokenSchema = z
+export const FeedTokenSchema = z
 	.object({
 		id: z.number().int(),
 		name: z.string(),
@@ -30,6 +32,7 @@ const FeedTokenSchema = z
 		pattern_id: z.number().int().nullable().openapi({
 			description: "Null: every feed; otherwise only this series' feed",
 		}),
+		calendar_id: z.number().int().openapi({ description: "The calendar whose feeds it opens" }),
 		created_at: z.string(),
 		created_by: z.string().nullable().openapi({ description: "Who created it: root or key:{id}" }),
 	})
@@ -37,7 +40,7 @@ const FeedTokenSchema = z
 
 const secretExample = "calfeed_Zk3q9TbN1cYw8vRm2LpQ7sX4dF6gH0jK5aE9uI3oB2z";
 
-const NewFeedTokenSchema = FeedTokenSchema.extend({
+export const NewFeedTokenSchema = FeedTokenSchema.extend({
 	token: z.string().openapi({ description: "The secret: shown only in this response" }),
 	url: z.string().openapi({ description: "The feed address with the token, for a calendar app" }),
 }).openapi("NewFeedToken", {
@@ -58,6 +61,10 @@ export const CreateFeedTokenBody = z
 			.nullable()
 			.optional()
 			.openapi({ description: "Limit the token to this series' feed; omit for every feed" }),
+		calendar_id: calendarIdField.optional().openapi({
+			description:
+				"The calendar whose feeds it opens; omitted: the pattern's, else the default calendar (or a scoped key's first)",
+		}),
 	})
 	.openapi("CreateFeedToken", { example: { name: "Reception's phone calendar" } });
 
@@ -75,17 +82,17 @@ feedTokenRoutes.openapi(
 		request: jsonBody(CreateFeedTokenBody),
 		responses: {
 			201: jsonResponse(NewFeedTokenSchema, "Created; `token` and `url` are shown only now"),
-			...problems(400, 413, 415),
+			...problems(400, 404, 413, 415),
 		},
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
 		const { row, secret } = await createFeedToken(
 			c.var.db,
-			{ name: body.name, patternId: body.pattern_id ?? null },
-			{ now: Date.now(), createdBy: c.var.principal.id },
+			{ name: body.name, patternId: body.pattern_id ?? null, calendarId: body.calendar_id },
+			{ now: Date.now(), createdBy: c.var.principal.id, scope: c.var.principal },
 		);
-		const url = feedUrl(c.req.url, { patternId: row.patternId, secret });
+		const url = feedUrl(c.req.url, { ...row, secret });
 		return c.json({ ...feedTokenJson(row), token: secret, url }, 201);
 	},
 );
@@ -97,7 +104,7 @@ feedTokenRoutes.openapi(
 		operationId: "listFeedTokens",
 		tags,
 		summary: "List live feed tokens (never their secrets), by id; paginated with Link headers",
-		request: { query: z.object(pageQuery) },
+		request: { query: z.object({ ...pageQuery, calendar_id: calendarIdQuery }) },
 		responses: { 200: jsonResponse(z.array(FeedTokenSchema), "Feed tokens"), ...problems(400) },
 	}),
 	async (c) => {
@@ -106,6 +113,7 @@ feedTokenRoutes.openapi(
 		const rows = await listFeedTokens(c.var.db, {
 			afterId: query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined,
 			limit: limit + 1,
+			scope: narrowScope(c.var.principal, query.calendar_id),
 		});
 		return c.json(paginate(c, rows, limit, (row) => ({ id: row.id })).map(feedTokenJson), 200);
 	},
@@ -131,7 +139,7 @@ feedTokenRoutes.openapi(
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
-		await revokeFeedToken(c.var.db, id, Date.now());
+		await revokeFeedToken(c.var.db, id, Date.now(), c.var.principal);
 		return c.json({ message: `Feed token ${id} revoked.` }, 200);
 	},
 );

@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { CalendarScope } from "../calendars/scope";
 import type { D1Usage, Db, WriteRider } from "../db/client";
 
 /** Who is calling: the root token, an API key, or nobody (public reads). */
-export interface Principal {
+export interface Principal extends CalendarScope {
 	id: string;
 	keyId: number | null;
 	scopes: ReadonlySet<string>;

@@ -3,7 +3,7 @@
 // version (src/calendars/version.ts), the series, the year and the renderer. A matching
 // If-None-Match costs one row (two for a series), never the sessions.
 import type { Context } from "hono";
-import { calendarVersion, DEFAULT_CALENDAR_ID } from "../calendars/version";
+import { calendarVersion } from "../calendars/version";
 import { assertFeedScope } from "../feed-tokens/auth";
 import type { AppEnv } from "../http/app-env";
 import { notModified } from "../http/etag";
@@ -37,25 +37,53 @@ export function feedEtag(feed: {
 	return `"f${FEED_FORMAT}.c${feed.calendarId}${series}.v${feed.version}.y${feed.year}"`;
 }
 
-/** The whole calendar's feed (patternId null) or one series', with a version-built ETag. */
-export async function serveFeed(c: Context<AppEnv>, patternId: number | null) {
+/**
+ * A whole calendar's feed (`calendarId`) or one series' (`patternId`), with a version-built ETag.
+ * Every read carries the caller's calendars: a calendar or series outside them is 404.
+ */
+export async function serveFeed(
+	c: Context<AppEnv>,
+	feed:
+		| { calendarId: number; patternId?: undefined }
+		| { patternId: number; calendarId?: undefined },
+) {
+	const patternId = feed.patternId ?? null;
 	assertFeedScope(c.var.principal, patternId);
 	const { db } = c.var;
+	const scope = c.var.principal;
 	const { year, renderAt } = feedClock(Date.now());
-	const etagAt = (version: number) =>
-		feedEtag({ calendarId: DEFAULT_CALENDAR_ID, patternId, version, year });
+	const etagAt = (calendarId: number, version: number) =>
+		feedEtag({ calendarId, patternId, version, year });
 	if (c.req.header("If-None-Match") !== undefined) {
-		const [calendar] = await calendarVersion(db, { patternId: patternId ?? undefined });
+		const [calendar] = await calendarVersion(db, {
+			patternId: feed.patternId,
+			calendarId: feed.calendarId,
+			scope,
+		});
 		// A deleted series is no longer there to be "not modified": it goes on to its 404.
-		if (calendar?.live) {
-			const etag = etagAt(calendar.version);
+		if (calendar) {
+			const etag = etagAt(calendar.id, calendar.version);
 			if (notModified(c, etag)) return c.body(null, 304, { ETag: etag });
 		}
 	}
-	const data = patternId === null ? await loadCalendar(db) : await loadSeries(db, patternId);
-	const name = patternId === null ? "Calendar API" : (data.patterns[0]?.title ?? "Calendar API");
-	const body = renderFeed({ name, ...data, now: renderAt });
+	const data =
+		feed.patternId === undefined
+			? await loadCalendar(db, feed.calendarId, scope)
+			: await loadSeries(db, feed.patternId, scope);
+	const name =
+		feed.patternId === undefined
+			? (data.calendar?.name ?? "Calendar API")
+			: (data.patterns[0]?.title ?? "Calendar API");
+	const body = renderFeed({
+		name,
+		patterns: data.patterns,
+		sessions: data.sessions,
+		now: renderAt,
+	});
 	// Without a calendar row there is no version to trust; hashedEtags then hashes the bytes.
-	const etag = data.version === undefined ? {} : { ETag: etagAt(data.version) };
+	const etag =
+		data.version === undefined || data.calendar === undefined
+			? {}
+			: { ETag: etagAt(data.calendar.id, data.version) };
 	return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8", ...etag });
 }

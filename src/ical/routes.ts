@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { DEFAULT_CALENDAR_ID } from "../calendars/version";
 import { problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
@@ -6,7 +7,7 @@ import { serveFeed } from "./revalidate";
 
 export const feedRoutes = createRouter();
 
-const FeedQuery = z.object({
+export const FeedQuery = z.object({
 	key: z.string().optional().openapi({
 		description:
 			"A feed token (POST /api/feed-tokens), for calendar apps that cannot send an Authorization header. Nothing else is accepted here: API keys and the root token go in the Authorization header.",
@@ -14,9 +15,9 @@ const FeedQuery = z.object({
 });
 
 /** A bearer key with the read scope, or a feed token as ?key=. */
-const feedSecurity: Record<string, string[]>[] = [{ bearer: [] }, { feedToken: [] }];
+export const feedSecurity: Record<string, string[]>[] = [{ bearer: [] }, { feedToken: [] }];
 
-const feedResponses = {
+export const feedResponses = {
 	304: { description: "Not modified: If-None-Match names the current ETag" },
 	200: {
 		description: "An RFC 5545 iCalendar object",
@@ -31,7 +32,7 @@ const feedResponses = {
 	},
 };
 
-const feedDescription = [
+export const feedDescription = [
 	"Each pattern is one recurring VEVENT (UID pattern-{id}@calendar-api): DTSTART;TZID and RRULE (FREQ=WEEKLY, INTERVAL, BYDAY, COUNT or UNTIL, WKST=MO), EXDATE for cancelled sessions, and an overriding VEVENT with RECURRENCE-ID for each session edited by hand or otherwise different from the rule.",
 	"Completed sessions are ordinary instances. One-time sessions, and pattern sessions no longer on their pattern's rule, are VEVENTs of their own (UID occurrence-{id}@calendar-api, RELATED-TO their pattern).",
 	"A deleted or deactivated pattern's rule ends (UNTIL) at its last shown session. SEQUENCE is the row's version − 1; DTSTAMP its last change.",
@@ -45,13 +46,13 @@ feedRoutes.openapi(
 		path: "/calendar.ics",
 		operationId: "getCalendarFeed",
 		tags: ["Feeds"],
-		summary: "Every live series and one-time session as an iCalendar feed",
-		description: `${feedDescription} Deleted patterns appear while they have sessions to show.`,
+		summary: "The default calendar's feed: its live series and one-time sessions (iCalendar)",
+		description: `${feedDescription} Deleted patterns appear while they have sessions to show. This is the default calendar's (id 1) feed, as before calendars existed; GET /api/calendars/{id}/calendar.ics is any calendar's. A key that cannot see the default calendar gets 404.`,
 		request: { query: FeedQuery },
 		security: feedSecurity,
-		responses: { ...feedResponses, ...problems(400) },
+		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
-	(c) => serveFeed(c, null),
+	(c) => serveFeed(c, { calendarId: DEFAULT_CALENDAR_ID }),
 );
 
 feedRoutes.openapi(
@@ -66,5 +67,5 @@ feedRoutes.openapi(
 		security: feedSecurity,
 		responses: { ...feedResponses, ...problems(400, 404) },
 	}),
-	(c) => serveFeed(c, c.req.valid("param").id),
+	(c) => serveFeed(c, { patternId: c.req.valid("param").id }),
 );

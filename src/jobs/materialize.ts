@@ -1,5 +1,6 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { bumpCalendarVersion } from "../calendars/version";
+import { ALL_CALENDARS, type CalendarScope, visibleCalendars } from "../calendars/scope";
+import { bumpCalendarsOfPatterns } from "../calendars/version";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { type PatternRow, patterns } from "../db/schema";
@@ -33,6 +34,8 @@ export interface MaterializeOptions {
 	budget?: { sessions: number; textBytes: number };
 	/** What one batch may write (default BATCH_BUDGET); a page that owes more takes several. */
 	batchBudget?: { sessions: number; textBytes: number };
+	/** Only these calendars' patterns (a scoped key's run); the cron's run is every calendar. */
+	scope?: CalendarScope;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function materializeDuePatterns(
 					sql`${patterns.isActive} = 1`,
 					isNull(patterns.deletedAt),
 					isNotNull(patterns.nextSlotAt),
+					visibleCalendars(patterns.calendarId, options.scope ?? ALL_CALENDARS),
 					lt(patterns.nextSlotAt, until),
 					sql`(${patterns.nextSlotAt}, ${patterns.id}) > (${after.nextSlotAt}, ${after.id})`,
 				),
@@ -111,10 +115,17 @@ export async function materializeDuePatterns(
 		// retry this batch after a transient failure. The bump follows the marks: moving a mark
 		// changes the feeds (the rule's EXDATEs reach the horizon) even when no slot is new, and a
 		// page whose patterns all changed meanwhile moves no mark, inserts nothing and bumps nothing.
+		// A page spans calendars: each one its patterns belong to moves.
 		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
 		const results = await db.batch([
 			idempotent(advanceMarks(db, marks)),
-			idempotent(bumpCalendarVersion(db, now, { ifChanged: true })),
+			idempotent(
+				bumpCalendarsOfPatterns(
+					db,
+					now,
+					marks.map(([id]) => id),
+				),
+			),
 			...inserts,
 		]);
 		report.patterns_scanned += marks.length;

@@ -46,6 +46,8 @@ jobRoutes.openapi(
 		operationId: "materializeSessions",
 		tags: ["Jobs"],
 		summary: "Run the materialization job now (what the Cron Trigger runs daily)",
+		description:
+			"A key scoped to some calendars materializes only their patterns; the root token and unscoped keys, every calendar's.",
 		request: {
 			body: { required: false, content: { "application/json": { schema: MaterializeBody } } },
 		},
@@ -57,6 +59,7 @@ jobRoutes.openapi(
 			now: Date.now(),
 			months: body.months_ahead ?? horizonMonths(c.env),
 			budget: writeBudget(c.env),
+			scope: c.var.principal,
 		});
 		console.log(JSON.stringify({ event: "materialize", trigger: "api", ...report }));
 		return c.json(report, 200);

@@ -2,11 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
-import { idParam, instant } from "../lib/fields";
+import { calendarIdField, idParam, instant } from "../lib/fields";
 import {
 	apiKeyJson,
 	createApiKey,
 	listApiKeys,
+	mintedCalendars,
 	mintedExpiry,
 	revokeApiKey,
 	scopes,
@@ -19,6 +20,7 @@ const keyExample = {
 	name: "Front desk tablet",
 	prefix: "cal_q3VZ1x",
 	scopes: ["read", "write"] as ("read" | "write")[],
+	calendar_ids: [2] as number[] | null,
 	created_at: "2026-01-01T09:00:00.123Z",
 	expires_at: "2026-04-01T09:00:00.123Z",
 	last_used_at: "2026-01-02T16:00:04.512Z",
@@ -33,6 +35,9 @@ const ApiKeySchema = z
 		name: z.string(),
 		prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart" }),
 		scopes: z.array(z.enum(scopes)),
+		calendar_ids: z.array(z.number().int()).nullable().openapi({
+			description: "The calendars the key sees; null: every calendar",
+		}),
 		created_at: z.string(),
 		expires_at: nullableText(
 			"When the key stops working (401 from then on); null if it never expires",
@@ -64,6 +69,16 @@ export const CreateKeyBody = z
 		scopes: z
 			.array(z.enum(scopes, "Scopes are read, write and admin."))
 			.min(1, "Give at least one scope."),
+		calendar_ids: z
+			.array(calendarIdField)
+			.min(1, "Give at least one calendar, or omit calendar_ids.")
+			.max(100, "At most 100 calendars per key.")
+			.optional()
+			.openapi({
+				description:
+					"The calendars the key sees (anything else is 404 to it). Omitted: every calendar, or the minting key's own when it is scoped. A key never gets a calendar its minter cannot see (403).",
+				example: [2],
+			}),
 		expires_at: instant.optional().openapi({
 			description: `When the key stops working: a future instant, at most ${MAX_KEY_DAYS} days ahead. Omit both this and expires_in_days for a key that does not expire (a key minted by an expiring key expires with it, and never later).`,
 		}),
@@ -109,7 +124,7 @@ keyRoutes.openapi(
 		tags,
 		summary: "Create an API key (the key is shown once; only its hash is stored)",
 		description:
-			"No key mints a broader key: only the root token mints `admin` keys (an admin key mints `read` and `write` keys), and a key minted by an expiring key expires no later than it. Otherwise 403.",
+			"No key mints a broader key: only the root token mints `admin` keys (an admin key mints `read` and `write` keys), a key minted by an expiring key expires no later than it, and a scoped key mints keys only for its own calendars. Otherwise 403. An unknown calendar is 400.",
 		request: jsonBody(CreateKeyBody),
 		responses: {
 			201: jsonResponse(NewApiKeySchema, "Created; `key` is shown only now"),
@@ -121,9 +136,10 @@ keyRoutes.openapi(
 		const now = Date.now();
 		const minter = c.var.principal;
 		const expiresAt = mintedExpiry(minter, body.scopes, askedExpiry(body, now));
+		const calendarIds = mintedCalendars(minter, body.calendar_ids);
 		const { row, secret } = await createApiKey(
 			c.var.db,
-			{ name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id },
+			{ name: body.name, scopes: body.scopes, expiresAt, createdBy: minter.id, calendarIds },
 			now,
 		);
 		return c.json({ ...apiKeyJson(row), key: secret }, 201);
@@ -147,6 +163,7 @@ keyRoutes.openapi(
 		const rows = await listApiKeys(c.var.db, {
 			afterId: query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined,
 			limit: limit + 1,
+			scope: c.var.principal,
 		});
 		return c.json(paginate(c, rows, limit, (row) => ({ id: row.id })).map(apiKeyJson), 200);
 	},
@@ -170,7 +187,7 @@ keyRoutes.openapi(
 	}),
 	async (c) => {
 		const id = c.req.valid("param").id;
-		await revokeApiKey(c.var.db, id, Date.now());
+		await revokeApiKey(c.var.db, id, Date.now(), c.var.principal);
 		return c.json({ message: `API key ${id} revoked.` }, 200);
 	},
 );

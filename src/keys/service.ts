@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { type CalendarScope, canSee } from "../calendars/scope";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import {
@@ -7,6 +8,7 @@ import {
 	adminSessions,
 	apiKeyScopes,
 	apiKeys,
+	calendars,
 } from "../db/schema";
 import { ApiError, notFound } from "../http/problem";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
@@ -36,7 +38,53 @@ export const mintRuleMessages = {
 	admin: "Only the root token mints admin keys; an admin key mints read and write keys.",
 	scope: "A key may only mint keys with scopes it has itself.",
 	outlive: "A key may not outlive the key that mints it.",
+	calendars: "A key may only mint keys for calendars it sees itself.",
 };
+
+/**
+ * The calendars of a key `minter` mints: as asked (deduplicated, in order), or when omitted the
+ * minter's own (every calendar for an unscoped minter). A calendar the minter cannot see is 403:
+ * no key mints a key that sees more than it does.
+ */
+export function mintedCalendars(
+	minter: CalendarScope,
+	asked: readonly number[] | undefined,
+): number[] | null {
+	if (asked === undefined) return minter.calendarIds === null ? null : [...minter.calendarIds];
+	const ids = [...new Set(asked)].toSorted((a, b) => a - b);
+	const unseen = ids.filter((id) => !canSee(minter, id));
+	if (unseen.length > 0) {
+		const message = `${mintRuleMessages.calendars} This one cannot see calendar ${unseen.join(", ")}.`;
+		throw new ApiError("forbidden", message, { errors: [{ path: "calendar_ids", message }] });
+	}
+	return ids;
+}
+
+/** 400 unless every calendar exists: one indexed read, on key creation only. */
+export async function assertCalendarsExist(db: Db, ids: readonly number[] | null) {
+	if (ids === null || ids.length === 0) return;
+	const found = await db
+		.select({ id: calendars.id })
+		.from(calendars)
+		.where(sql`${calendars.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+	const known = new Set(found.map((row) => row.id));
+	const missing = ids.filter((id) => !known.has(id));
+	if (missing.length > 0) {
+		const message = `No calendar ${missing.join(", ")}.`;
+		throw new ApiError("validation", message, { errors: [{ path: "calendar_ids", message }] });
+	}
+}
+
+/**
+ * Keys a scoped caller may list and revoke: those whose calendars are all among its own (an
+ * unscoped key sees more than it, so stays out). None for an unscoped caller: every key.
+ */
+function keysWithin(scope: CalendarScope): SQL | undefined {
+	if (scope.calendarIds === null) return undefined;
+	return sql`${apiKeys.calendarIds} IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM json_each(${apiKeys.calendarIds}) AS k
+		WHERE k.value NOT IN (SELECT value FROM json_each(${JSON.stringify(scope.calendarIds)})))`;
+}
 
 /**
  * The expiry of a key `minter` may mint with `scopes` and the asked expiry, or 403. No key mints
@@ -64,9 +112,16 @@ export function mintedExpiry(minter: Minter, scopes: Scope[], asked: number | nu
 
 export async function createApiKey(
 	db: Db,
-	input: { name: string; scopes: Scope[]; expiresAt: number | null; createdBy: string },
+	input: {
+		name: string;
+		scopes: Scope[];
+		expiresAt: number | null;
+		createdBy: string;
+		calendarIds: number[] | null;
+	},
 	now: number,
 ) {
+	await assertCalendarsExist(db, input.calendarIds);
 	const secret = generateApiKey();
 	const [row] = await db
 		.insert(apiKeys)
@@ -78,6 +133,7 @@ export async function createApiKey(
 			createdAt: now,
 			expiresAt: input.expiresAt,
 			createdBy: input.createdBy,
+			calendarIds: input.calendarIds,
 		})
 		.returning();
 	if (!row) throw new Error("key insert returned no row");
@@ -87,25 +143,32 @@ export async function createApiKey(
 /** Live keys in id order, `limit` of them after `afterId` (keyset pagination). */
 export function listApiKeys(
 	db: Db,
-	page: { afterId?: number; limit: number },
+	page: { afterId?: number; limit: number; scope: CalendarScope },
 ): Promise<ApiKeyRow[]> {
 	return db
 		.select()
 		.from(apiKeys)
-		.where(and(isNull(apiKeys.revokedAt), gt(apiKeys.id, page.afterId ?? 0)))
+		.where(
+			and(isNull(apiKeys.revokedAt), gt(apiKeys.id, page.afterId ?? 0), keysWithin(page.scope)),
+		)
 		.orderBy(asc(apiKeys.id))
 		.limit(page.limit);
 }
 
 /** Revokes a key and, in the same batch, deletes its admin console sessions. */
-export async function revokeApiKey(db: Db, id: number, now: number): Promise<ApiKeyRow> {
+export async function revokeApiKey(
+	db: Db,
+	id: number,
+	now: number,
+	scope: CalendarScope,
+): Promise<ApiKeyRow> {
 	const [[row]] = await db.batch([
 		db
 			.update(apiKeys)
 			.set({ revokedAt: now })
-			.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+			.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), keysWithin(scope)))
 			.returning(),
-		db.delete(adminSessions).where(eq(adminSessions.keyId, id)),
+		db.delete(adminSessions).where(and(eq(adminSessions.keyId, id), sql`changes() > 0`)),
 	]);
 	if (!row) throw notFound("API key", id);
 	return row;
@@ -165,6 +228,7 @@ export function apiKeyJson(row: ApiKeyRow) {
 		name: row.name,
 		prefix: row.prefix,
 		scopes: row.scopes,
+		calendar_ids: row.calendarIds ?? null,
 		created_at: new Date(row.createdAt).toISOString(),
 		expires_at: isoOrNull(row.expiresAt),
 		last_used_at: isoOrNull(row.lastUsedAt),

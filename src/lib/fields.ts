@@ -187,3 +187,29 @@ export const sessionStart = instant.refine(
 	(ms) => ms >= Date.UTC(1970, 0, 1) && ms < Date.UTC(2200, 0, 1),
 	yearsMessage,
 );
+
+/** A calendar id in a create body: omitted, the default calendar (see docs/calendars.md). */
+export const calendarIdField = z
+	.number()
+	.int("A calendar id is a positive integer.")
+	.min(1, "A calendar id is a positive integer.")
+	.max(maxId, "A calendar id is a positive integer.")
+	.openapi({
+		example: 1,
+		description:
+			"The calendar it belongs to; omitted: the default calendar (1), or a scoped key's first calendar",
+	});
+
+/** `?calendar_id=` on lists and range queries: only that calendar's rows (none if not visible). */
+export const calendarIdQuery = z.coerce
+	.number()
+	.int("calendar_id is a positive integer.")
+	.min(1, "calendar_id is a positive integer.")
+	.max(maxId, "calendar_id is a positive integer.")
+	.optional()
+	.openapi({
+		type: "integer",
+		minimum: 1,
+		example: 1,
+		description: "Only this calendar's rows (a calendar the key cannot see gives none)",
+	});

@@ -2,6 +2,7 @@
 // entry a statement steps over as a row read, whether or not the row is returned, so the scan must
 // step over as few non-matching entries as an index allows. See docs/performance.md.
 import { and, asc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import type { Db } from "../db/client";
 import { type OccurrenceStatus, occurrences } from "../db/schema";
 import { minutesToMs } from "../recurrence";
@@ -24,6 +25,8 @@ export interface RangeFilter {
 	/** Keyset cursor: rows strictly after (startAt, id) in list order. */
 	after?: { startAt: number; id: number };
 	limit: number;
+	/** The caller's calendars (narrowed by ?calendar_id=): a term of every scan's WHERE. */
+	scope: CalendarScope;
 }
 
 /**
@@ -40,7 +43,13 @@ export interface RangeFilter {
  */
 export function overlapQuery(db: Db, filter: RangeFilter) {
 	const { after } = filter;
-	const shared: (SQL | undefined)[] = [gt(occurrences.endAt, filter.start)];
+	// With one calendar the term is calendar_id = ?, and the scans seek the calendar-first indexes
+	// (occurrences_calendar_start_idx, occurrences_calendar_long_start_idx): a small calendar's
+	// page reads its own rows, however many sessions other calendars hold.
+	const shared: (SQL | undefined)[] = [
+		gt(occurrences.endAt, filter.start),
+		visibleCalendars(occurrences.calendarId, filter.scope),
+	];
 	if (filter.statuses?.length) {
 		shared.push(
 			sql`${occurrences.status} IN (${sql.join(

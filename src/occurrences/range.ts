@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { narrowScope } from "../calendars/scope";
 import type { AppEnv } from "../http/app-env";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import type { RangeQuery } from "./schemas";
@@ -20,6 +21,7 @@ export async function respondWithRange(
 		statuses: query.status,
 		after: after && { startAt: after.s, id: after.i },
 		limit: limit + 1,
+		scope: narrowScope(c.var.principal, query.calendar_id),
 	};
 	const rows =
 		patternId === undefined

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { calendarForInsert } from "../calendars/service";
 import type { AppEnv } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
@@ -40,7 +41,13 @@ occurrenceRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const row = await createOneTime(c.var.db, oneTimeFields(body), Date.now());
+		const calendar = await calendarForInsert(
+			c.var.db,
+			body.calendar_id,
+			body.timezone,
+			c.var.principal,
+		);
+		const row = await createOneTime(c.var.db, oneTimeFields(body, calendar), Date.now());
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		c.header("Location", `/api/occurrences/${row.id}`);
 		return c.json(occurrenceJson(row), 201);
@@ -75,7 +82,7 @@ occurrenceRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const row = await findOccurrence(c.var.db, c.req.valid("param").id);
+		const row = await findOccurrence(c.var.db, c.req.valid("param").id, c.var.principal);
 		const etag = etagOf("occurrence", row.id, row.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -108,7 +115,11 @@ occurrenceRoutes.openapi(
 				startAt: body.start_datetime,
 				durationMinutes: body.duration_minutes,
 			},
-			{ now: Date.now(), requiredVersion: requiredVersion(c, "occurrence", id) },
+			{
+				now: Date.now(),
+				requiredVersion: requiredVersion(c, "occurrence", id),
+				scope: c.var.principal,
+			},
 		);
 		c.header("ETag", etagOf("occurrence", row.id, row.version));
 		return c.json(occurrenceJson(row), 200);
@@ -139,6 +150,7 @@ async function transitioned(c: Context<AppEnv>, id: number, status: "cancelled" 
 	const row = await transitionOccurrence(c.var.db, id, status, {
 		now: Date.now(),
 		requiredVersion: requiredVersion(c, "occurrence", id),
+		scope: c.var.principal,
 	});
 	c.header("ETag", etagOf("occurrence", row.id, row.version));
 	return c.json({ message: `Occurrence ${id} ${status}.`, occurrence: occurrenceJson(row) }, 200);

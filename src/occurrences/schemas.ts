@@ -2,6 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { occurrenceStatuses } from "../db/schema";
 import { pageQuery } from "../http/pagination";
 import {
+	calendarIdField,
+	calendarIdQuery,
 	description,
 	durationMinutes,
 	instant,
@@ -18,6 +20,7 @@ export const CreateOccurrenceBody = z
 		start_datetime: sessionStart,
 		duration_minutes: durationMinutes.optional(),
 		timezone: timeZone.optional(),
+		calendar_id: calendarIdField.optional(),
 	})
 	.openapi("CreateOccurrence", {
 		example: {
@@ -25,6 +28,7 @@ export const CreateOccurrenceBody = z
 			start_datetime: "2026-02-14T10:00:00+01:00",
 			duration_minutes: 90,
 			timezone: "Europe/Paris",
+			calendar_id: 1,
 		},
 	});
 
@@ -62,6 +66,7 @@ export const RangeQuery = z
 		start: instant,
 		end: instant,
 		status: statusList.optional(),
+		calendar_id: calendarIdQuery,
 		...pageQuery,
 	})
 	.superRefine((query, ctx) => {
@@ -86,6 +91,7 @@ export const OccurrenceSchema = z
 		is_one_time: z.boolean(),
 		is_recurring: z.boolean(),
 		timezone: z.string(),
+		calendar_id: z.number().int().openapi({ description: "The calendar it belongs to" }),
 		start_local: z.string(),
 		created_at: z.string(),
 		updated_at: z.string(),
@@ -106,6 +112,7 @@ export const OccurrenceSchema = z
 			is_one_time: false,
 			is_recurring: true,
 			timezone: "Europe/Paris",
+			calendar_id: 1,
 			start_local: "2026-01-06T07:30:00+01:00",
 			created_at: "2026-01-01T09:00:00.123Z",
 			updated_at: "2026-01-01T09:00:00.123Z",
@@ -118,12 +125,16 @@ export const OccurrenceMessage = z.object({
 });
 
 /** A validated create body as the service's fields, with the contract's defaults filled in. */
-export function oneTimeFields(body: z.output<typeof CreateOccurrenceBody>): OneTimeFields {
+export function oneTimeFields(
+	body: z.output<typeof CreateOccurrenceBody>,
+	calendar: { id: number; timezone: OneTimeFields["timezone"] } = { id: 1, timezone: "UTC" },
+): OneTimeFields {
 	return {
 		title: body.title,
 		description: body.description ?? "",
 		startAt: body.start_datetime,
 		durationMinutes: body.duration_minutes ?? 60,
-		timezone: body.timezone ?? "UTC",
+		timezone: body.timezone ?? calendar.timezone,
+		calendarId: calendar.id,
 	};
 }

@@ -17,6 +17,7 @@ export function occurrenceJson(row: OccurrenceRow) {
 		is_one_time: row.patternId === null,
 		is_recurring: row.patternId !== null,
 		timezone: row.timezone,
+		calendar_id: row.calendarId,
 		start_local: zonedIso(row.startAt, row.timezone),
 		created_at: isoUtc(row.createdAt),
 		updated_at: isoUtc(row.updatedAt),

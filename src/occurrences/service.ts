@@ -1,5 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { bumpCalendarVersion } from "../calendars/version";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { type CalendarScope, visibleCalendars } from "../calendars/scope";
+import { bumpCalendarVersion, calendarOfOccurrence } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -14,7 +15,9 @@ export interface OneTimeFields {
 	description: string;
 	startAt: number;
 	durationMinutes: number;
-	timezone: string;
+	/** A zone name, or SQL that reads the calendar's default zone inside the insert. */
+	timezone: string | SQL;
+	calendarId: number;
 }
 
 export async function createOneTime(db: Db, fields: OneTimeFields, now: number) {
@@ -28,14 +31,23 @@ export async function createOneTime(db: Db, fields: OneTimeFields, now: number) 
 				updatedAt: now,
 			})
 			.returning(),
-		bumpCalendarVersion(db, now),
+		bumpCalendarVersion(db, now, { calendarId: fields.calendarId }),
 	]);
 	if (!row) throw new Error("occurrence insert returned no row");
 	return row;
 }
 
-export async function findOccurrence(db: Db, id: number): Promise<OccurrenceRow> {
-	const row = await db.query.occurrences.findFirst({ where: eq(occurrences.id, id) });
+/** A session of the caller's calendars as SQL: the term every single-session statement carries. */
+export const visibleOccurrence = (id: number, scope: CalendarScope) =>
+	and(eq(occurrences.id, id), visibleCalendars(occurrences.calendarId, scope));
+
+/** One session the scope sees; 404 otherwise, as if it did not exist. */
+export async function findOccurrence(
+	db: Db,
+	id: number,
+	scope: CalendarScope,
+): Promise<OccurrenceRow> {
+	const row = await db.query.occurrences.findFirst({ where: visibleOccurrence(id, scope) });
 	if (!row) throw notFound("Occurrence", id);
 	return row;
 }
@@ -58,7 +70,13 @@ export async function listSeriesOccurrences(
 		db
 			.select({ id: patterns.id })
 			.from(patterns)
-			.where(and(eq(patterns.id, patternId), isNull(patterns.deletedAt))),
+			.where(
+				and(
+					eq(patterns.id, patternId),
+					isNull(patterns.deletedAt),
+					visibleCalendars(patterns.calendarId, filter.scope),
+				),
+			),
 		overlapQuery(db, { ...filter, patternId }),
 	]);
 	if (pattern.length === 0) throw notFound("Pattern", patternId);
@@ -76,10 +94,11 @@ export interface OccurrenceChanges {
 async function explainMiss(
 	db: Db,
 	id: number,
-	requiredVersion: number | undefined,
+	options: { requiredVersion?: number; scope: CalendarScope },
 	wrongState: (row: OccurrenceRow) => ApiError | undefined,
 ): Promise<never> {
-	const row = await findOccurrence(db, id);
+	const { requiredVersion } = options;
+	const row = await findOccurrence(db, id, options.scope);
 	if (requiredVersion !== undefined && row.version !== requiredVersion) {
 		throw staleVersion("occurrence", id);
 	}
@@ -97,7 +116,7 @@ export async function updateOccurrence(
 	db: Db,
 	id: number,
 	changes: OccurrenceChanges,
-	options: { now: number; requiredVersion?: number },
+	options: { now: number; requiredVersion?: number; scope: CalendarScope },
 ): Promise<OccurrenceRow> {
 	const startAt = changes.startAt ?? sql`${occurrences.startAt}`;
 	const duration = changes.durationMinutes ?? sql`${occurrences.durationMinutes}`;
@@ -111,11 +130,11 @@ export async function updateOccurrence(
 				version: sql`${occurrences.version} + 1`,
 				updatedAt: options.now,
 			})
-			.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
+			.where(and(visibleOccurrence(id, options.scope), versionIs(options.requiredVersion)))
 			.returning(),
-		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
 	]);
-	return row ?? explainMiss(db, id, options.requiredVersion, () => undefined);
+	return row ?? explainMiss(db, id, options, () => undefined);
 }
 
 const transitions = {
@@ -128,7 +147,7 @@ export async function transitionOccurrence(
 	db: Db,
 	id: number,
 	to: keyof typeof transitions,
-	options: { now: number; requiredVersion?: number },
+	options: { now: number; requiredVersion?: number; scope: CalendarScope },
 ): Promise<OccurrenceRow> {
 	const transition = transitions[to];
 	const [[row]] = await db.batch([
@@ -144,17 +163,17 @@ export async function transitionOccurrence(
 			})
 			.where(
 				and(
-					eq(occurrences.id, id),
+					visibleOccurrence(id, options.scope),
 					eq(occurrences.status, "scheduled"),
 					versionIs(options.requiredVersion),
 				),
 			)
 			.returning(),
-		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
 	]);
 	return (
 		row ??
-		explainMiss(db, id, options.requiredVersion, (current) =>
+		explainMiss(db, id, options, (current) =>
 			current.status === "scheduled"
 				? undefined
 				: new ApiError(

@@ -1,4 +1,6 @@
 import type { z } from "@hono/zod-openapi";
+import type { CalendarScope } from "../calendars/scope";
+import { calendarForCreate } from "../calendars/service";
 import { horizonMonths, writeBudget } from "../config";
 import type { Db } from "../db/client";
 import { limits } from "../lib/fields";
@@ -6,13 +8,15 @@ import { type CreatePatternBody, createdPatternFields } from "./schemas";
 import { createPattern } from "./service";
 
 /** The one create path, for the API and the console: a validated body, the contract's defaults. */
-export function createPatternFromBody(
+export async function createPatternFromBody(
 	db: Db,
 	body: z.output<typeof CreatePatternBody>,
 	now: number,
+	scope: CalendarScope,
 	env: Env,
 ) {
-	return createPattern(db, createdPatternFields(body), {
+	const calendar = await calendarForCreate(db, body.calendar_id, body.timezone, scope);
+	return createPattern(db, createdPatternFields(body, calendar), {
 		now,
 		generate: body.generate_occurrences ?? true,
 		monthsAhead: body.months_ahead ?? limits.defaultMonthsAhead,

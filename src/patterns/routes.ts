@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { narrowScope } from "../calendars/scope";
 import { horizonMonths, writeBudget } from "../config";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
@@ -45,7 +46,13 @@ patternRoutes.openapi(
 	}),
 	async (c) => {
 		const body = c.req.valid("json");
-		const { pattern, created } = await createPatternFromBody(c.var.db, body, Date.now(), c.env);
+		const { pattern, created } = await createPatternFromBody(
+			c.var.db,
+			body,
+			Date.now(),
+			c.var.principal,
+			c.env,
+		);
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		c.header("Location", `/api/patterns/${pattern.id}`);
 		return c.json({ pattern: patternJson(pattern), occurrences_created: created }, 201);
@@ -71,6 +78,7 @@ patternRoutes.openapi(
 			isActive: query.is_active === undefined ? undefined : query.is_active === "true",
 			weekday: query.weekday,
 			search: query.search,
+			scope: narrowScope(c.var.principal, query.calendar_id),
 		});
 		const page = paginate(c, rows, limit, (row) => ({ id: row.id }));
 		return c.json(page.map(patternJson), 200);
@@ -94,7 +102,7 @@ patternRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const pattern = await findPattern(c.var.db, c.req.valid("param").id);
+		const pattern = await findPattern(c.var.db, c.req.valid("param").id, c.var.principal);
 		const etag = etagOf("pattern", pattern.id, pattern.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -123,6 +131,7 @@ patternRoutes.openapi(
 			requiredVersion: requiredVersion(c, "pattern", id),
 			horizonMonths: horizonMonths(c.env),
 			budget: writeBudget(c.env),
+			scope: c.var.principal,
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
 		return c.json(patternJson(pattern), 200);
@@ -158,6 +167,7 @@ patternRoutes.openapi(
 			now: Date.now(),
 			deleteFuture,
 			requiredVersion: requiredVersion(c, "pattern", id),
+			scope: c.var.principal,
 		});
 		const message = deleteFuture
 			? `Pattern ${id} deleted, with its future unedited sessions; past and edited sessions remain.`

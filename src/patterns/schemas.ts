@@ -2,6 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { pageQuery } from "../http/pagination";
 import {
 	calendarDate,
+	calendarIdField,
+	calendarIdQuery,
 	description,
 	durationMinutes,
 	limits,
@@ -48,6 +50,7 @@ const ruleFields = {
 	start_date: calendarDate,
 	end_date: calendarDate.nullable().optional(),
 	is_active: z.boolean().optional(),
+	calendar_id: calendarIdField.optional(),
 };
 
 const oneWeekdayField = (body: { weekday?: number; weekdays?: number[] }, ctx: z.RefinementCtx) => {
@@ -85,6 +88,7 @@ export const CreatePatternBody = z
 			timezone: "Europe/Paris",
 			duration_minutes: 60,
 			start_date: "2026-01-06",
+			calendar_id: 1,
 		},
 	});
 
@@ -121,6 +125,7 @@ export const patternExample = {
 	start_date: "2026-01-06",
 	end_date: null,
 	is_active: true,
+	calendar_id: 1,
 	created_at: "2026-01-01T09:00:00.123Z",
 	updated_at: "2026-01-01T09:00:00.123Z",
 };
@@ -142,6 +147,7 @@ export const PatternSchema = z
 		start_date: z.string(),
 		end_date: z.string().nullable(),
 		is_active: z.boolean(),
+		calendar_id: z.number().int().openapi({ description: "The calendar it belongs to" }),
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
@@ -160,6 +166,7 @@ export const ListPatternsQuery = z.object({
 		.optional()
 		.openapi({ type: "integer", minimum: 0, maximum: 6, example: 1 }),
 	search: z.string().max(limits.titleLength).optional(),
+	calendar_id: calendarIdQuery,
 });
 
 export const DeletePatternQuery = z.object({
@@ -170,7 +177,10 @@ export const DeletePatternQuery = z.object({
 });
 
 /** A validated create body as the service's fields, with the contract's defaults filled in. */
-export function createdPatternFields(body: z.output<typeof CreatePatternBody>): PatternFields {
+export function createdPatternFields(
+	body: z.output<typeof CreatePatternBody>,
+	calendar: { id: number; timezone: string } = { id: 1, timezone: "UTC" },
+): PatternFields {
 	return {
 		title: body.title,
 		description: body.description ?? "",
@@ -178,7 +188,8 @@ export function createdPatternFields(body: z.output<typeof CreatePatternBody>): 
 		interval: body.interval ?? 1,
 		count: body.count ?? null,
 		time: body.time,
-		timezone: body.timezone ?? "UTC",
+		timezone: body.timezone ?? calendar.timezone,
+		calendarId: calendar.id,
 		durationMinutes: body.duration_minutes ?? 60,
 		startDate: body.start_date,
 		endDate: body.end_date ?? null,

@@ -19,6 +19,7 @@ export function patternJson(pattern: PatternRow) {
 		start_date: pattern.startDate,
 		end_date: pattern.endDate,
 		is_active: pattern.isActive,
+		calendar_id: pattern.calendarId,
 		created_at: isoUtc(pattern.createdAt),
 		updated_at: isoUtc(pattern.updatedAt),
 	};

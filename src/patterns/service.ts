@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
+import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
@@ -36,9 +37,10 @@ export interface PatternFields {
 	startDate: string;
 	endDate: string | null;
 	isActive: boolean;
+	calendarId: number;
 }
 
-export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
+export type PatternChanges = Partial<Omit<PatternFields, "startDate" | "calendarId">>;
 
 export interface CreateOptions {
 	now: number;
@@ -51,6 +53,9 @@ export interface CreateOptions {
 }
 const SERIES_START = Date.UTC(1970, 0, 1);
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
+/** A live pattern of the caller's calendars: the term every statement on one pattern carries. */
+export const visiblePattern = (id: number, scope: CalendarScope) =>
+	and(livePattern(id), visibleCalendars(patterns.calendarId, scope));
 
 export function checkPatternRules(fields: PatternFields) {
 	if (fields.endDate !== null && fields.endDate <= fields.startDate) {
@@ -104,15 +109,15 @@ export async function createPattern(
 			plan.slots.map((slot) => [null, 1, slot.start]),
 			now,
 		),
-		bumpCalendarVersion(db, now),
+		bumpCalendarVersion(db, now, { calendarId: fields.calendarId }),
 	]);
 	const pattern = inserted[0];
 	if (!pattern) throw new Error("pattern insert returned no row");
 	return { pattern, created: slotInsert.meta.changes };
 }
 
-export async function findPattern(db: Db, id: number): Promise<PatternRow> {
-	const pattern = await db.query.patterns.findFirst({ where: livePattern(id) });
+export async function findPattern(db: Db, id: number, scope: CalendarScope): Promise<PatternRow> {
+	const pattern = await db.query.patterns.findFirst({ where: visiblePattern(id, scope) });
 	if (!pattern) throw notFound("Pattern", id);
 	return pattern;
 }
@@ -123,10 +128,14 @@ export interface PatternFilter {
 	isActive?: boolean;
 	weekday?: number;
 	search?: string;
+	scope: CalendarScope;
 }
 
 export function listPatterns(db: Db, filter: PatternFilter): Promise<PatternRow[]> {
-	const conditions: (SQL | undefined)[] = [isNull(patterns.deletedAt)];
+	const conditions: (SQL | undefined)[] = [
+		isNull(patterns.deletedAt),
+		visibleCalendars(patterns.calendarId, filter.scope),
+	];
 	if (filter.afterId !== undefined) conditions.push(gt(patterns.id, filter.afterId));
 	if (filter.isActive !== undefined) conditions.push(eq(patterns.isActive, filter.isActive));
 	if (filter.weekday !== undefined) {
@@ -183,6 +192,8 @@ export interface UpdateOptions {
 	horizonMonths: number;
 	/** What the edit may write into sessions (config.ts, writeBudget). */
 	budget: WriteBudget;
+	/** The caller's calendars: a pattern outside them does not exist for it. */
+	scope: CalendarScope;
 }
 
 /**
@@ -211,7 +222,7 @@ async function tryUpdatePattern(
 	const { now } = options;
 	// One round trip reads the pattern and its future sessions handled by hand.
 	const [found, handled] = await db.batch([
-		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db.select().from(patterns).where(visiblePattern(id, options.scope)).limit(1),
 		db
 			.select({ originalStartAt: occurrences.originalStartAt, timezone: occurrences.timezone })
 			.from(occurrences)
@@ -220,6 +231,7 @@ async function tryUpdatePattern(
 					eq(occurrences.patternId, id),
 					gte(occurrences.originalStartAt, now - MS_PER_DAY),
 					handledByHand,
+					visibleCalendars(occurrences.calendarId, options.scope),
 				),
 			),
 	]);
@@ -298,7 +310,11 @@ async function tryUpdatePattern(
 		);
 	}
 	const results = await unlessOutraced(
-		db.batch([patternUpdate, ...sessionWrites, bumpCalendarVersion(db, now)]),
+		db.batch([
+			patternUpdate,
+			...sessionWrites,
+			bumpCalendarVersion(db, now, { calendarId: current.calendarId }),
+		]),
 	);
 	return results?.[0][0];
 }
@@ -310,7 +326,7 @@ async function tryUpdatePattern(
 export function deletePattern(
 	db: Db,
 	id: number,
-	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
+	options: { now: number; deleteFuture: boolean; requiredVersion?: number; scope: CalendarScope },
 ): Promise<PatternRow> {
 	return retryLostRace(options.requiredVersion, id, () => tryDeletePattern(db, id, options));
 }
@@ -318,10 +334,10 @@ export function deletePattern(
 async function tryDeletePattern(
 	db: Db,
 	id: number,
-	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
+	options: { now: number; deleteFuture: boolean; requiredVersion?: number; scope: CalendarScope },
 ): Promise<PatternRow | undefined> {
 	const { now } = options;
-	const current = await findPattern(db, id);
+	const current = await findPattern(db, id, options.scope);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
@@ -330,7 +346,7 @@ async function tryDeletePattern(
 		updatedAt: now,
 		...(options.deleteFuture ? { deletedAt: now } : {}),
 	});
-	const bump = bumpCalendarVersion(db, now);
+	const bump = bumpCalendarVersion(db, now, { calendarId: current.calendarId });
 	const batch = options.deleteFuture
 		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now)), bump])
 		: db.batch([patternUpdate, bump]);

@@ -93,7 +93,7 @@ function newSeriesEnd(
 
 function fieldsOf(pattern: PatternRow): PatternFields {
 	const { title, description, weekdays, interval, count, time, timezone } = pattern;
-	const { durationMinutes, startDate, endDate, isActive } = pattern;
+	const { durationMinutes, startDate, endDate, isActive, calendarId } = pattern;
 	return {
 		title,
 		description,
@@ -106,6 +106,7 @@ function fieldsOf(pattern: PatternRow): PatternFields {
 		startDate,
 		endDate,
 		isActive,
+		calendarId,
 	};
 }
 
@@ -163,7 +164,6 @@ export function planSplit(
 		},
 		newPattern: {
 			// The new series stays in its calendar and keeps its seats unless the split changes them.
-			calendarId: current.calendarId,
 			capacity: current.capacity,
 			waitlist: current.waitlist,
 			...fields,

@@ -80,6 +80,7 @@ splitRoutes.openapi(
 				horizonMonths: horizonMonths(c.env),
 				budget: writeBudget(c.env),
 				dryRun: body.dry_run ?? false,
+				scope: c.var.principal,
 			},
 		);
 		const newId = outcome.newPattern.id;

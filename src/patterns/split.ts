@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
+import type { CalendarScope } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
@@ -7,7 +8,7 @@ import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
-import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
+import { advancePattern, findPattern, unlessOutraced, visiblePattern } from "./service";
 import { checkSessionWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
@@ -50,6 +51,8 @@ export interface SplitOptions {
 	/** What the new series may be given (config.ts, writeBudget). */
 	budget: WriteBudget;
 	dryRun: boolean;
+	/** The caller's calendars: a pattern outside them is 404. */
+	scope: CalendarScope;
 }
 
 const summary = {
@@ -73,7 +76,13 @@ export async function splitPattern(
 	request: SplitRequest,
 	options: SplitOptions,
 ): Promise<SplitOutcome> {
-	const { current, rows, history } = await readSplit(db, id, request.from, options.now);
+	const { current, rows, history } = await readSplit(
+		db,
+		id,
+		request.from,
+		options.now,
+		options.scope,
+	);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
 		throw staleVersion("pattern", id);
 	}
@@ -111,7 +120,7 @@ export async function splitPattern(
 	if (outcome) return outcome;
 	// Another write changed or deleted the pattern between the read and the batch: nothing was
 	// written. Deleted is 404; changed is 412 for a client that sent If-Match, else 409.
-	await findPattern(db, id);
+	await findPattern(db, id, options.scope);
 	if (options.requiredVersion !== undefined) throw staleVersion("pattern", id);
 	throw new ApiError(
 		"conflict",
@@ -130,7 +139,7 @@ export async function splitPattern(
  * first page read. The few near `from` are read apart, since which of them come before `firstDay`
  * is known only once the zone is.
  */
-async function readSplit(db: Db, id: number, from: string, now: number) {
+async function readSplit(db: Db, id: number, from: string, now: number, scope: CalendarScope) {
 	const lo = Date.parse(from) - 2 * MS_PER_DAY;
 	const recent = Math.max(lo, now - 2 * MS_PER_DAY);
 	// firstDay, local midnight of `from`, is 34 to 60 hours after lo (UTC+14 to UTC−12): three days
@@ -147,7 +156,7 @@ async function readSplit(db: Db, id: number, from: string, now: number) {
 		);
 	const byStartOrder = [asc(occurrences.startAt), asc(occurrences.id)] as const;
 	const [found, rows, near, [older], olderFirst] = await db.batch([
-		db.select().from(patterns).where(livePattern(id)).limit(1),
+		db.select().from(patterns).where(visiblePattern(id, scope)).limit(1),
 		db
 			.select()
 			.from(occurrences)
@@ -230,7 +239,7 @@ async function writeSplit(
 				.orderBy(asc(occurrences.startAt), asc(occurrences.id))
 				.limit(SESSIONS_LISTED),
 			db.select({ count: count() }).from(occurrences).where(keptSessions),
-			bumpCalendarVersion(db, now),
+			bumpCalendarVersion(db, now, { calendarId: newPattern.calendarId }),
 		]),
 	);
 	if (!results) return undefined;

@@ -75,6 +75,7 @@ describe("GET /api/keys", () => {
 			name: "Listed",
 			prefix: created.key.slice(0, 10),
 			scopes: ["read"],
+			calendar_ids: null,
 			created_at: expect.any(String),
 			expires_at: null,
 			last_used_at: null,

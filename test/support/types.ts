@@ -1,6 +1,7 @@
 // What the API answers, typed from its own Zod schemas where src exports them, so that `api()`
 // gives each call the body its route documents and a test reading a field the API lacks fails tsc.
 import type { z } from "zod";
+import type { CalendarSchema } from "../../src/calendars/routes";
 import type { ApiKeyScope } from "../../src/db/schema";
 import type { OccurrenceMessage, OccurrenceSchema } from "../../src/occurrences/schemas";
 import type { PatternSchema } from "../../src/patterns/schemas";
@@ -10,6 +11,7 @@ export type Pattern = z.output<typeof PatternSchema>;
 export type Occurrence = z.output<typeof OccurrenceSchema>;
 export type OccurrenceAction = z.output<typeof OccurrenceMessage>;
 export type Split = z.output<typeof SplitResult>;
+export type Calendar = z.output<typeof CalendarSchema>;
 
 export interface CreatedPattern {
 	pattern: Pattern;
@@ -25,6 +27,7 @@ export interface ApiKey {
 	expires_at: string | null;
 	last_used_at: string | null;
 	created_by: string | null;
+	calendar_ids: number[] | null;
 }
 
 export interface FeedToken {
@@ -32,6 +35,7 @@ export interface FeedToken {
 	name: string;
 	prefix: string;
 	pattern_id: number | null;
+	calendar_id: number;
 	created_at: string;
 	created_by: string | null;
 }
@@ -116,11 +120,21 @@ export type BodyOf<M extends string, P extends string> = P extends
 												: FeedToken[]
 											: P extends `/api/feed-tokens/${Id}`
 												? Message
-												: P extends `/api/jobs/materialize${Query}`
-													? MaterializeReport
-													: P extends "/openapi.json"
-														? JsonObject
-														: unknown;
+												: P extends `/api/calendars${Query}`
+													? Uppercase<M> extends "POST"
+														? Calendar
+														: Calendar[]
+													: P extends `/api/calendars/${number}/feed-tokens${Query}`
+														? NewFeedToken
+														: P extends `/api/calendars/${Id}`
+															? Uppercase<M> extends "DELETE"
+																? Message
+																: Calendar
+															: P extends `/api/jobs/materialize${Query}`
+																? MaterializeReport
+																: P extends "/openapi.json"
+																	? JsonObject
+																	: unknown;
 
 /** An occurrences row as D1 returns it to raw SQL (column names, booleans as 0/1). */
 export interface StoredOccurrence {
