@@ -4,6 +4,7 @@ import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { requireAuth } from "./auth/authenticate";
+import { changeRoutes } from "./changes/routes";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
 import { feedTokenRoutes } from "./feed-tokens/routes";
@@ -66,6 +67,7 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/api/changes", changeRoutes);
 	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/admin", adminApp);
 

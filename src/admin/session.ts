@@ -3,7 +3,7 @@
 // part of it is derived from ADMIN_TOKEN, so a cookie is no offline oracle for the root token. D1
 // keeps the id's SHA-256 (a database reader cannot replay a session), the key it was opened with,
 // the CSRF token and the expiry; deleting the row ends the session, whatever the browser kept.
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { adminSessions, apiKeys } from "../db/schema";

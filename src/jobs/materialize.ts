@@ -1,5 +1,6 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows, retriable } from "../changes/record";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { patterns } from "../db/schema";
@@ -100,14 +101,31 @@ export async function materializeDuePatterns(
 		// retry this batch after a transient failure. The bump follows the marks: moving a mark
 		// changes the feeds (the rule's EXDATEs reach the horizon) even when no slot is new, and a
 		// page whose patterns all changed meanwhile moves no mark, inserts nothing and bumps nothing.
-		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
+		// Each chunk's insert is followed by its change rows (one per session it created, read back
+		// by INSERT … SELECT: no bound parameter per session) and their webhook deliveries.
+		const sessionChanges = () =>
+			retriable(
+				changeRows(db, {
+					type: "occurrence",
+					op: "created",
+					event: "occurrence.created",
+					rows: { inserted: true },
+					now,
+				}),
+			);
+		const inserts = insertSlotsInChunks(db, slots, now).flatMap((insert) => [
+			idempotent(insert),
+			...sessionChanges(),
+		]);
 		const results = await db.batch([
 			idempotent(advanceMarks(db, marks)),
 			idempotent(bumpCalendarVersion(db, now, { ifChanged: true })),
 			...inserts,
 		]);
 		report.patterns_scanned += page.length;
-		for (const result of results.slice(2)) report.occurrences_created += result.meta.changes;
+		for (let index = 2; index < results.length; index += 3) {
+			report.occurrences_created += results[index]?.meta.changes ?? 0;
+		}
 		report.batches += 1;
 		const last = page[page.length - 1];
 		if (!last || page.length < pageSize) {

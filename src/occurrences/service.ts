@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows, occurrenceEvent } from "../changes/record";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -28,6 +29,13 @@ export async function createOneTime(db: Db, fields: OneTimeFields, now: number) 
 				updatedAt: now,
 			})
 			.returning(),
+		...changeRows(db, {
+			type: "occurrence",
+			op: "created",
+			event: "occurrence.created",
+			rows: { inserted: true },
+			now,
+		}),
 		bumpCalendarVersion(db, now),
 	]);
 	if (!row) throw new Error("occurrence insert returned no row");
@@ -86,6 +94,16 @@ async function explainMiss(
 	throw wrongState(row) ?? new ApiError("conflict", `Occurrence ${id} changed meanwhile; retry.`);
 }
 
+/** After a guarded write and its ifChanged bump: the session's change, if the write matched. */
+const sessionChanged = (db: Db, id: number, now: number) =>
+	changeRows(db, {
+		type: "occurrence",
+		op: "updated",
+		event: occurrenceEvent,
+		rows: { where: sql`t.id = ${id} AND changes() > 0` },
+		now,
+	});
+
 const versionIs = (requiredVersion: number | undefined) =>
 	requiredVersion === undefined ? undefined : eq(occurrences.version, requiredVersion);
 
@@ -114,6 +132,7 @@ export async function updateOccurrence(
 			.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		...sessionChanged(db, id, options.now),
 	]);
 	return row ?? explainMiss(db, id, options.requiredVersion, () => undefined);
 }
@@ -151,6 +170,7 @@ export async function transitionOccurrence(
 			)
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		...sessionChanged(db, id, options.now),
 	]);
 	return (
 		row ??

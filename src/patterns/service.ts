@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows } from "../changes/record";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
@@ -38,6 +39,15 @@ export interface PatternFields {
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
 
 const SERIES_START = Date.UTC(1970, 0, 1);
+const INSERTED = { inserted: true } as const;
+const sessionsCreated = (now: number) =>
+	({
+		type: "occurrence",
+		op: "created",
+		event: "occurrence.created",
+		rows: INSERTED,
+		now,
+	}) as const;
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 
 export function checkPatternRules(fields: PatternFields) {
@@ -64,7 +74,7 @@ export async function createPattern(
 	const until =
 		options.generate && fields.isActive ? horizonEnd(now, options.monthsAhead) : SERIES_START;
 	const plan = materializationPlan(rule, { from: SERIES_START, until });
-	const [inserted, slotInsert] = await db.batch([
+	const [inserted, , , slotInsert] = await db.batch([
 		db
 			.insert(patterns)
 			.values({
@@ -75,11 +85,19 @@ export async function createPattern(
 				updatedAt: now,
 			})
 			.returning(),
+		...changeRows(db, {
+			type: "pattern",
+			op: "created",
+			event: "pattern.created",
+			rows: INSERTED,
+			now,
+		}),
 		insertSlots(
 			db,
 			plan.slots.map((slot) => [null, 1, slot.start]),
 			now,
 		),
+		...changeRows(db, sessionsCreated(now)),
 		bumpCalendarVersion(db, now),
 	]);
 	const pattern = inserted[0];
@@ -223,21 +241,16 @@ async function tryUpdatePattern(
 
 	const sessionWrites = [];
 	if (regenerate) {
-		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
-		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
-			sessionWrites.push(db.delete(occurrences).where(followsPattern(id, now)));
+			sessionWrites.push(
+				...sessionsDeleted(db, id, now, now),
+				db.delete(occurrences).where(followsPattern(id, now)),
+			);
 		}
-		sessionWrites.push(
-			insertSlots(
-				db,
-				slots.map((slot) => [id, nextVersion, slot.start]),
-				now,
-			),
-		);
 	}
+	// Before the new slots are inserted: they take the pattern's new fields as they are written.
 	if (copiedFields.some((field) => field in changes)) {
 		sessionWrites.push(
 			db
@@ -251,10 +264,34 @@ async function tryUpdatePattern(
 					updatedAt: now,
 				})
 				.where(followsPattern(id, now)),
+			...changeRows(db, {
+				type: "occurrence",
+				op: "updated",
+				event: "occurrence.updated",
+				rows: { where: sql`${followsPattern(id, now)} AND t.updated_at = ${now}` },
+				now,
+			}),
+		);
+	}
+	if (regenerate) {
+		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
+		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
+		sessionWrites.push(
+			insertSlots(
+				db,
+				slots.map((slot) => [id, nextVersion, slot.start]),
+				now,
+			),
+			...changeRows(db, sessionsCreated(now)),
 		);
 	}
 	const results = await unlessOutraced(
-		db.batch([patternUpdate, ...sessionWrites, bumpCalendarVersion(db, now)]),
+		db.batch([
+			patternUpdate,
+			...patternChanged(db, id, "updated", now),
+			...sessionWrites,
+			bumpCalendarVersion(db, now),
+		]),
 	);
 	return results?.[0][0];
 }
@@ -288,11 +325,37 @@ async function tryDeletePattern(
 	});
 	const bump = bumpCalendarVersion(db, now);
 	const batch = options.deleteFuture
-		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now)), bump])
-		: db.batch([patternUpdate, bump]);
+		? db.batch([
+				patternUpdate,
+				...patternChanged(db, id, "deleted", now),
+				...sessionsDeleted(db, id, now, now),
+				db.delete(occurrences).where(followsPattern(id, now)),
+				bump,
+			])
+		: db.batch([patternUpdate, ...patternChanged(db, id, "updated", now), bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
 	return results?.[0][0];
 }
+
+/** The pattern's change, after the version-guarded write that fails the batch if outraced. */
+const patternChanged = (db: Db, id: number, op: "updated" | "deleted", now: number) =>
+	changeRows(db, {
+		type: "pattern",
+		op,
+		event: `pattern.${op}`,
+		rows: { where: sql`t.id = ${id}` },
+		now,
+	});
+
+/** A deleted change per session about to be deleted: they go before the DELETE with its WHERE. */
+export const sessionsDeleted = (db: Db, patternId: number, from: number, now: number) =>
+	changeRows(db, {
+		type: "occurrence",
+		op: "deleted",
+		event: "occurrence.deleted",
+		rows: { where: followsPattern(patternId, from) },
+		now,
+	});
 
 /**
  * Runs a read-then-guarded-write attempt. An attempt returns undefined when another writer changed

@@ -1,12 +1,19 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows } from "../changes/record";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
-import { advancePattern, findPattern, livePattern, unlessOutraced } from "./service";
+import {
+	advancePattern,
+	findPattern,
+	livePattern,
+	sessionsDeleted,
+	unlessOutraced,
+} from "./service";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
 export type SessionSummary = Pick<
@@ -122,6 +129,7 @@ async function writeSplit(
 				updatedAt: now,
 			}),
 			db.insert(patterns).values(newPattern).returning(),
+			...sessionsDeleted(db, id, plan.cut, now),
 			db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
 			insertSlots(
 				db,
@@ -144,10 +152,11 @@ async function writeSplit(
 				.where(and(eq(occurrences.patternId, id), gte(occurrences.originalStartAt, plan.firstDay)))
 				.orderBy(asc(occurrences.startAt), asc(occurrences.id)),
 			bumpCalendarVersion(db, now),
+			...splitChanges(db, id, now),
 		]),
 	);
 	if (!results) return undefined;
-	const [ended, inserted, moved, created, swept, kept] = results;
+	const [ended, inserted, , , moved, created, swept, kept] = results;
 	const oldRow = ended[0];
 	const newRow = inserted[0];
 	if (!oldRow || !newRow) throw new Error("split batch returned no pattern row");
@@ -160,4 +169,35 @@ async function writeSplit(
 		moved,
 		kept,
 	};
+}
+
+/**
+ * The split's changes, after its writes: the old pattern (its new end), the new one, and each
+ * session of the new series (all created by this batch; the removed ones went before the delete).
+ */
+function splitChanges(db: Db, oldId: number, now: number) {
+	const newId = sql`(SELECT max(id) FROM patterns)`;
+	return [
+		...changeRows(db, {
+			type: "pattern",
+			op: "updated",
+			event: "pattern.updated",
+			rows: { where: sql`t.id = ${oldId}` },
+			now,
+		}),
+		...changeRows(db, {
+			type: "pattern",
+			op: "created",
+			event: "pattern.created",
+			rows: { where: sql`t.id = ${newId}` },
+			now,
+		}),
+		...changeRows(db, {
+			type: "occurrence",
+			op: "created",
+			event: "occurrence.created",
+			rows: { where: sql`t.pattern_id = ${newId}` },
+			now,
+		}),
+	];
 }
