@@ -19,6 +19,7 @@ export default defineConfig(async () => {
 						// At least 32 characters each, as the Worker requires.
 						ADMIN_TOKEN: "test-root-token-0123456789abcdefghij",
 						SESSION_SECRET: "test-session-secret-0123456789abcdef",
+						WEBHOOK_SECRETS_KEY: "test-webhook-secrets-key-0123456789ab",
 					},
 					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
 					// production's. Per key: only tests that use one API key this often see it.

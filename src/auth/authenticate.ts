@@ -11,7 +11,7 @@ const ANONYMOUS: Principal = { id: "anonymous", keyId: null, scopes: new Set(), 
 
 /** Which scope a request needs: admin for keys, feed tokens and jobs; read for safe methods. */
 export function requiredScope(method: string, path: string): Scope {
-	if (/^\/api\/(keys|feed-tokens|jobs)(\/|$)/.test(path)) return "admin";
+	if (/^\/api\/(keys|feed-tokens|jobs|webhooks)(\/|$)/.test(path)) return "admin";
 	return method === "GET" || method === "HEAD" ? "read" : "write";
 }
 
