@@ -17,6 +17,7 @@ import { signInRoutes, signOut } from "./sign-in";
 import { splitPages } from "./split";
 import { stylesheet } from "./style";
 import { Page } from "./ui";
+import { webhookPages } from "./webhooks";
 
 export const adminApp = new Hono<AdminEnv>();
 
@@ -59,6 +60,7 @@ adminApp.route("/", splitPages);
 adminApp.route("/", sessionList);
 adminApp.route("/", sessionPages);
 adminApp.route("/", keyPages);
+adminApp.route("/", webhookPages);
 
 adminApp.all("*", (c) => {
 	throw notFound("Page", c.req.path);

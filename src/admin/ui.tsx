@@ -3,7 +3,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import type { OccurrenceStatus } from "../db/schema";
 import { type AdminUser, canWrite, isAdmin } from "./env";
 
-type Section = "week" | "month" | "patterns" | "sessions" | "keys";
+type Section = "week" | "month" | "patterns" | "sessions" | "keys" | "webhooks";
 
 const sections: [Section, string, string][] = [
 	["week", "Week", "/admin"],
@@ -11,6 +11,7 @@ const sections: [Section, string, string][] = [
 	["patterns", "Patterns", "/admin/patterns"],
 	["sessions", "Sessions", "/admin/sessions"],
 	["keys", "API keys", "/admin/keys"],
+	["webhooks", "Webhooks", "/admin/webhooks"],
 ];
 
 export const Page: FC<
@@ -39,7 +40,9 @@ export const Page: FC<
 						{user && (
 							<nav class="main" aria-label="Main">
 								{sections
-									.filter(([section]) => section !== "keys" || isAdmin(user))
+									.filter(
+										([section]) => (section !== "keys" && section !== "webhooks") || isAdmin(user),
+									)
 									.map(([section, label, href]) => (
 										<a href={href} aria-current={section === active ? "page" : undefined}>
 											{label}

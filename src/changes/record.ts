@@ -78,8 +78,7 @@ export function changeRows(db: Db, spec: ChangeSpec) {
 	const change = db.insert(changes).select(sql`${inserted ? previousInsert : sql``}
 		SELECT NULL, ${calendarId}, ${spec.type}, t.id, ${spec.op}, ${event}, ${data}, ${spec.now}
 		FROM ${table} AS t${inserted ? sql.raw(", r") : sql``}
-		WHERE ${where}
-		ORDER BY t.id`);
+		WHERE ${where}`);
 	return [change, outboxRows(db, spec.now)] as const;
 }
 
@@ -98,8 +97,7 @@ export function outboxRows(db: Db, now: number) {
 		JOIN webhooks AS w ON w.deleted_at IS NULL AND w.disabled_at IS NULL
 			AND EXISTS (SELECT 1 FROM json_each(w.events) AS e WHERE e.value IN ('*', c.event))
 			AND (w.calendar_ids IS NULL
-				OR EXISTS (SELECT 1 FROM json_each(w.calendar_ids) AS k WHERE k.value = c.calendar_id))
-		ORDER BY c.seq, w.id`);
+				OR EXISTS (SELECT 1 FROM json_each(w.calendar_ids) AS k WHERE k.value = c.calendar_id))`);
 }
 
 /** The event of an occurrence row as it now stands: cancelled and completed have their own. */
