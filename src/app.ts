@@ -72,6 +72,8 @@ export function createApp() {
 	app.route("/api/changes", changeRoutes);
 	app.route("/api/webhooks", webhookRoutes);
 	app.route("/api/feed-tokens", feedTokenRoutes);
+	// The console's writes make deliveries too: sent after the commit, as the API's are.
+	app.use("/admin/*", sendAfterCommit);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

@@ -159,7 +159,8 @@ describe("GET /docs", () => {
 		expect(response.headers.get("Content-Type")).toContain("text/html");
 		const html: string = response.body;
 		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-		expect(html.length).toBeLessThan(200_000);
+		// The change feed and the webhook endpoints (nine operations) took it past 200 KB.
+		expect(html.length).toBeLessThan(240_000);
 
 		const policy = response.headers.get("Content-Security-Policy") ?? "";
 		const nonce = /script-src 'nonce-([\w-]+)'/.exec(policy)?.[1];
