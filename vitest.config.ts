@@ -20,6 +20,8 @@ export default defineConfig(async () => {
 						ADMIN_TOKEN: "test-root-token-0123456789abcdefghij",
 						SESSION_SECRET: "test-session-secret-0123456789abcdef",
 						WEBHOOK_SECRETS_KEY: "test-webhook-secrets-key-0123456789ab",
+						// As in production, whatever a local .dev.vars says; a test opts in per request.
+						ALLOW_LOCAL_WEBHOOKS: "false",
 					},
 					// A small budget, so a test reaches 429 in a few requests; wrangler.toml keeps
 					// production's. Per key: only tests that use one API key this often see it.

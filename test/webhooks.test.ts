@@ -227,6 +227,61 @@ describe("webhook deliveries", () => {
 		expect(log.body[0].log[0].response).toHaveLength(1024);
 	});
 
+	it("sends each message on its own: a slow receiver does not hold up another's delivery", async () => {
+		const slow = await webhook();
+		await call("PATCH", `/api/webhooks/${slow.id}`, { url: "https://slow.example.com/hooks" });
+		await webhook();
+		const { queue, sent } = capturingQueue();
+		await oneTimeSession(queue);
+		expect(sent).toHaveLength(2);
+		const answered: string[] = [];
+		vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+			const host = new URL(new Request(input).url).host;
+			if (host === "slow.example.com") await new Promise((resolve) => setTimeout(resolve, 400));
+			answered.push(host);
+			return new Response("ok");
+		});
+		// The slow endpoint's message first: handled one after the other, it would answer first.
+		const slowDelivery = await env.DB.prepare(
+			"SELECT id FROM webhook_deliveries WHERE webhook_id = ?",
+		)
+			.bind(slow.id)
+			.first<{ id: string }>();
+		const ordered = sent.toSorted((a) => (a.body.id === slowDelivery?.id ? -1 : 1));
+		expect(ordered[0]?.body.id).toBe(slowDelivery?.id);
+		const batch = createMessageBatch(
+			"calendar-webhooks",
+			ordered.map((message, index) => ({
+				id: `m${index}`,
+				timestamp: new Date(),
+				attempts: 1,
+				body: message.body,
+			})),
+		);
+		const ctx = createExecutionContext();
+		await worker.queue(batch, env, ctx);
+		expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(["m0", "m1"]);
+		expect(answered).toEqual(["receiver.example.com", "slow.example.com"]);
+	});
+
+	it("logs a receiver that does not answer in time as a timeout, and retries it", async () => {
+		const hook = await webhook();
+		const { queue, sent } = capturingQueue();
+		await oneTimeSession(queue);
+		vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
+			expect(init?.signal).toBeInstanceOf(AbortSignal);
+			throw new DOMException("The operation timed out.", "TimeoutError");
+		});
+		const result = await consume(sent[0]!.body.id, 1);
+		expect(result.retryMessages).toHaveLength(1);
+		const log = await call("GET", `/api/webhooks/${hook.id}/deliveries`);
+		expect(log.body[0]).toMatchObject({
+			status: "failed",
+			last_status: null,
+			last_response: "No answer within 15 s.",
+		});
+	});
+
 	it("replays a delivery with the same webhook-id", async () => {
 		const hook = await webhook();
 		const { queue, sent } = capturingQueue();
