@@ -183,6 +183,17 @@ describe("GET /api/changes", () => {
 		expect(usage.rowsRead).toBeLessThanOrEqual(3 + 2);
 	});
 
+	it("filters by ?calendar_id= through the calendar-first index, in one query", async () => {
+		for (let i = 0; i < 3; i++) await createOneTime({ title: `calendar ${i}` });
+		const mine = await api("GET", "/api/changes?calendar_id=1&limit=3");
+		expect(mine.body.changes).toHaveLength(3);
+		expect(mine.body.changes.every((c: { calendar_id: number }) => c.calendar_id === 1)).toBe(true);
+		expect(d1Usage(mine).queries).toBe(1);
+		expect(d1Usage(mine).rowsRead).toBeLessThanOrEqual(3 + 2);
+		const other = await api("GET", "/api/changes?calendar_id=2");
+		expect(other.body).toMatchObject({ changes: [], has_more: false });
+	});
+
 	it("reports every session the cron materializes", async () => {
 		const { pattern, occurrences_created } = await createPattern({
 			title: "cron feed",
