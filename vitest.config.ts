@@ -19,6 +19,9 @@ export default defineConfig(async () => {
 						// At least 32 characters each, as the Worker requires.
 						ADMIN_TOKEN: "test-root-token-0123456789abcdefghij",
 						SESSION_SECRET: "test-session-secret-0123456789abcdef",
+						WEBHOOK_SECRETS_KEY: "test-webhook-secrets-key-0123456789ab",
+						// As in production, whatever a local .dev.vars says; a test opts in per request.
+						ALLOW_LOCAL_WEBHOOKS: "false",
 					},
 					// A second, empty database: the migration test builds an old schema with data in it.
 					d1Databases: { MIGRATION_DB: "migration-test" },

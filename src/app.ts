@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { requireAuth } from "./auth/authenticate";
 import { calendarRoutes } from "./calendars/routes";
+import { changeRoutes } from "./changes/routes";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
 import { feedTokenRoutes } from "./feed-tokens/routes";
@@ -15,6 +16,7 @@ import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { requestContext, requireJsonBodies, requireValidBookmark } from "./http/request-context";
 import { validationHook } from "./http/validation";
+import { sendAfterCommit } from "./http/webhooks-after-commit";
 import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
 import { keyRoutes } from "./keys/routes";
@@ -23,6 +25,7 @@ import { occurrenceRoutes } from "./occurrences/routes";
 import { patternRoutes } from "./patterns/routes";
 import { seriesRoutes } from "./patterns/series-routes";
 import { splitRoutes } from "./patterns/split-routes";
+import { webhookRoutes } from "./webhooks/routes";
 
 export function createApp() {
 	// strict: false serves every path with and without a trailing slash, as the old service did.
@@ -58,7 +61,7 @@ export function createApp() {
 
 	// hono/etag: a strong ETag (SHA-1 of the bytes) and 304s for lists and feeds; single resources set
 	// their own id.version tags first, which it keeps.
-	app.use("/api/*", requireAuth, rateLimit, writeLimit, idempotency, etag());
+	app.use("/api/*", requireAuth, rateLimit, writeLimit, sendAfterCommit, idempotency, etag());
 
 	app.route("/api/patterns", patternRoutes);
 	app.route("/api/patterns", seriesRoutes);
@@ -67,8 +70,12 @@ export function createApp() {
 	app.route("/api/occurrences", occurrenceRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
+	app.route("/api/changes", changeRoutes);
+	app.route("/api/webhooks", webhookRoutes);
 	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/api/calendars", calendarRoutes);
+	// The console's writes make deliveries too: sent after the commit, as the API's are.
+	app.use("/admin/*", sendAfterCommit);
 	app.route("/admin", adminApp);
 
 	serveReference(app);

@@ -123,7 +123,12 @@ describe("EXPLAIN QUERY PLAN: no hot statement walks the occurrences table", () 
 		// Each write also moves the calendar's version, by its primary key, in the same batch.
 		const bumps = log.filter((entry) => /^update "calendars"/i.test(entry.sql));
 		expect(bumps).toHaveLength(3);
-		expect(log).toHaveLength(7);
+		// And appends its change row and that change's webhook deliveries (src/changes/record.ts).
+		const feed = log.filter((entry) =>
+			/^insert into "(changes|webhook_deliveries)"/i.test(entry.sql),
+		);
+		expect(feed).toHaveLength(6);
+		expect(log).toHaveLength(7 + 6);
 		expectIndexedOnly(await occurrencePlans(log), /INTEGER PRIMARY KEY \(rowid=\?\)/);
 	});
 

@@ -18,6 +18,8 @@ interface World {
 	keyB: number;
 	tokenB: number;
 	tokenA: string;
+	/** An endpoint the root token made, subscribed to every calendar. */
+	webhook: number;
 	/** B's pattern that was never materialized, for the job's probe. */
 	lazyB: number;
 }
@@ -212,6 +214,35 @@ const probes: Record<string, () => Promise<void>> = {
 		const response = await asA("POST", `/api/calendars/${world.b}/feed-tokens`, { name: "x" });
 		expect(response.status).toBe(404);
 	},
+	listChanges: async () => {
+		const page = await asA("GET", "/api/changes?limit=1000");
+		expect(page.status).toBe(200);
+		expect(page.body.changes.length).toBeGreaterThan(0);
+		expect(page.body.changes.every((change) => change.calendar_id === world.a)).toBe(true);
+		const ofB = await asA("GET", `/api/changes?limit=1000&calendar_id=${world.b}`);
+		expect(ofB.body.changes).toEqual([]);
+	},
+	// Endpoints subscribe to calendars' events: a scoped key may not manage any (403), so it can
+	// never read or redirect another calendar's events.
+	createWebhook: () =>
+		unchangedB(
+			() => asA("POST", "/api/webhooks", { url: "https://example.com/hook", events: ["*"] }),
+			403,
+		),
+	listWebhooks: () => unchangedB(() => asA("GET", "/api/webhooks"), 403),
+	getWebhook: () => unchangedB(() => asA("GET", `/api/webhooks/${world.webhook}`), 403),
+	updateWebhook: () =>
+		unchangedB(() => asA("PATCH", `/api/webhooks/${world.webhook}`, { events: ["*"] }), 403),
+	deleteWebhook: () => unchangedB(() => asA("DELETE", `/api/webhooks/${world.webhook}`), 403),
+	rotateWebhookSecret: () =>
+		unchangedB(() => asA("POST", `/api/webhooks/${world.webhook}/rotate-secret`), 403),
+	listWebhookDeliveries: () =>
+		unchangedB(() => asA("GET", `/api/webhooks/${world.webhook}/deliveries`), 403),
+	retryWebhookDelivery: () =>
+		unchangedB(
+			() => asA("POST", `/api/webhooks/${world.webhook}/deliveries/whmsg_none/retry`),
+			403,
+		),
 };
 
 /** Operations that hold no calendar's data, each with the reason. */
@@ -262,7 +293,11 @@ beforeAll(async () => {
 	const keyB = (await created("/api/keys", { name: "B", scopes: ["read"], calendar_ids: [b] })).id;
 	const tokenB = (await created(`/api/calendars/${b}/feed-tokens`, { name: "B's screen" })).id;
 	const tokenA = (await created(`/api/calendars/${a}/feed-tokens`, { name: "A's screen" })).token;
+	const webhook = (
+		await created("/api/webhooks", { url: "https://example.com/b-hook", events: ["*"] })
+	).id;
 	world = {
+		webhook,
 		a,
 		b,
 		patternA,

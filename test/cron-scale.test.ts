@@ -172,6 +172,9 @@ describe("scheduled: materialization at scale", () => {
 
 		const usage = emptyUsage();
 		const statements: RecordedStatement[] = [];
+		const feedBefore = await env.DB.prepare(
+			"SELECT coalesce(max(seq), 0) AS seq FROM changes",
+		).first<{ seq: number }>();
 		const started = Date.now();
 		const reports = await runCron({
 			at: now,
@@ -184,6 +187,13 @@ describe("scheduled: materialization at scale", () => {
 		// D1 allows 50 queries per invocation on Workers Free (1,000 on Paid); a batch is one.
 		expect(usage.queries).toBeLessThanOrEqual(50);
 		expect(mismatches(patterns, want, await stored(patterns), until)).toEqual([]);
+		// The change feed reports each created session once, in the same batches.
+		const feed = await env.DB.prepare(
+			"SELECT count(*) AS n, count(DISTINCT resource_id) AS ids, min(op) AS op, max(op) AS lastOp FROM changes WHERE seq > ?",
+		)
+			.bind(feedBefore?.seq ?? 0)
+			.first<{ n: number; ids: number; op: string; lastOp: string }>();
+		expect(feed).toEqual({ n: total, ids: total, op: "created", lastOp: "created" });
 		// Bounded work per round trip: every bound value well under D1's limits.
 		const largest = Math.max(
 			...statements.flatMap((entry) => entry.params.map((value) => String(value).length)),

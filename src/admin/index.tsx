@@ -20,6 +20,7 @@ import { signInRoutes, signOut } from "./sign-in";
 import { splitPages } from "./split";
 import { stylesheet } from "./style";
 import { Page } from "./ui";
+import { webhookPages } from "./webhooks";
 
 export const adminApp = new Hono<AdminEnv>();
 
@@ -65,6 +66,7 @@ adminApp.route("/", sessionList);
 adminApp.route("/", sessionPages);
 adminApp.route("/", keyPages);
 adminApp.route("/", calendarPages);
+adminApp.route("/", webhookPages);
 
 adminApp.all("*", (c) => {
 	throw notFound("Page", c.req.path);

@@ -3,7 +3,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import type { OccurrenceStatus } from "../db/schema";
 import { type AdminUser, canWrite, isAdmin } from "./env";
 
-type Section = "week" | "month" | "patterns" | "sessions" | "calendars" | "keys";
+type Section = "week" | "month" | "patterns" | "sessions" | "calendars" | "keys" | "webhooks";
 
 const sections: [Section, string, string][] = [
 	["week", "Week", "/admin"],
@@ -12,6 +12,7 @@ const sections: [Section, string, string][] = [
 	["sessions", "Sessions", "/admin/sessions"],
 	["calendars", "Calendars", "/admin/calendars"],
 	["keys", "API keys", "/admin/keys"],
+	["webhooks", "Webhooks", "/admin/webhooks"],
 ];
 
 export const Page: FC<
@@ -40,7 +41,9 @@ export const Page: FC<
 						{user && (
 							<nav class="main" aria-label="Main">
 								{sections
-									.filter(([section]) => section !== "keys" || isAdmin(user))
+									.filter(
+										([section]) => (section !== "keys" && section !== "webhooks") || isAdmin(user),
+									)
 									.map(([section, label, href]) => (
 										<a href={href} aria-current={section === active ? "page" : undefined}>
 											{label}

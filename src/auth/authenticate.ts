@@ -21,7 +21,7 @@ const ANONYMOUS: Principal = {
  */
 export function requiredScope(method: string, path: string): Scope {
 	const read = method === "GET" || method === "HEAD";
-	if (/^\/api\/(keys|feed-tokens|jobs)(\/|$)/.test(path)) return "admin";
+	if (/^\/api\/(keys|feed-tokens|jobs|webhooks)(\/|$)/.test(path)) return "admin";
 	if (/^\/api\/calendars\/[^/]+\/feed-tokens\/?$/.test(path)) return "admin";
 	if (!read && /^\/api\/calendars(\/[^/]+)?\/?$/.test(path)) return "admin";
 	return read ? "read" : "write";

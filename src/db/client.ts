@@ -8,6 +8,8 @@ export interface D1Usage {
 	durationMs: number;
 	rowsRead: number;
 	rowsWritten: number;
+	/** Webhook deliveries (outbox rows) the request's writes created: to send after the commit. */
+	outboxRows?: number;
 }
 
 export const emptyUsage = (): D1Usage => ({
@@ -80,6 +82,8 @@ export function meteredD1(
 	} as D1Database;
 }
 
+const outboxInsert = /^\s*(with\b[\s\S]*)?insert into "webhook_deliveries"/i;
+
 function metered(d1: D1Handle, usage: D1Usage, rider: WriteRider, policy: RetryPolicy): D1Handle {
 	const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
 	/** The SQL text of each statement this wrapper prepared; unknown statements count as writes. */
@@ -97,7 +101,12 @@ function metered(d1: D1Handle, usage: D1Usage, rider: WriteRider, policy: RetryP
 			usage.queries += 1;
 			return d1.batch<T>(sent);
 		});
-		for (const result of results) record(usage, result.meta);
+		for (const [index, result] of results.entries()) {
+			record(usage, result.meta);
+			if (outboxInsert.test(queries.get(sent[index] as D1PreparedStatement) ?? "")) {
+				usage.outboxRows = (usage.outboxRows ?? 0) + (result.meta?.changes ?? 0);
+			}
+		}
 		return riding ? results.slice(0, -1) : results;
 	};
 

@@ -26,6 +26,10 @@ export const problemCatalog = {
 		when: "The path exists but not with this method; `Allow` lists the methods.",
 		detail: "PUT is not allowed here; use DELETE, GET, HEAD, PATCH.",
 	},
+	gone: {
+		when: "A change-feed cursor older than the feed's retention (30 days): resync with range queries and start a new walk without a cursor.",
+		detail: "This cursor is older than the 30 days changes are kept; resync.",
+	},
 	conflict: {
 		when: "The state forbids it (completing a cancelled session), or a request with the same Idempotency-Key is still running.",
 		detail: "Cannot complete occurrence 7: it is already cancelled.",

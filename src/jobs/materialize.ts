@@ -1,6 +1,7 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { ALL_CALENDARS, type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarsOfPatterns } from "../calendars/version";
+import { changeRows, retriable } from "../changes/record";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { type PatternRow, patterns } from "../db/schema";
@@ -116,7 +117,20 @@ export async function materializeDuePatterns(
 		// changes the feeds (the rule's EXDATEs reach the horizon) even when no slot is new, and a
 		// page whose patterns all changed meanwhile moves no mark, inserts nothing and bumps nothing.
 		// A page spans calendars: each one its patterns belong to moves.
-		const inserts = insertSlotsInChunks(db, slots, now).map(idempotent);
+		// Each chunk's insert is followed by its change rows (one per session it created, read back
+		// by INSERT … SELECT: no bound parameter per session) and their webhook deliveries.
+		const sessionChanges = () =>
+			retriable(
+				changeRows(db, {
+					type: "occurrence",
+					op: "created",
+					event: "occurrence.created",
+					rows: { inserted: true },
+					now,
+				}),
+			);
+		const chunks = insertSlotsInChunks(db, slots, now);
+		const inserts = chunks.flatMap((insert) => [idempotent(insert), ...sessionChanges()]);
 		const results = await db.batch([
 			idempotent(advanceMarks(db, marks)),
 			idempotent(
@@ -129,7 +143,11 @@ export async function materializeDuePatterns(
 			...inserts,
 		]);
 		report.patterns_scanned += marks.length;
-		for (const result of results.slice(2)) report.occurrences_created += result.meta.changes;
+		// After the two leading statements, each chunk is its insert and then its change statements.
+		const perChunk = inserts.length / Math.max(chunks.length, 1);
+		for (let index = 2; index < results.length; index += perChunk) {
+			report.occurrences_created += results[index]?.meta.changes ?? 0;
+		}
 		report.batches += 1;
 		run.sessions -= slots.length;
 		run.textBytes -= budget.textBytes - cut.textBytesLeft;

@@ -1,6 +1,8 @@
+import { sweepOldChanges } from "../changes/service";
 import { cronPageSize, horizonMonths } from "../config";
 import { createDb, emptyUsage, meteredSession } from "../db/client";
 import { causeChain } from "../db/errors";
+import { sendPending } from "../webhooks/outbox";
 import { materializeDuePatterns } from "./materialize";
 import { deleteExpiredIdempotencyKeys, deleteExpiredSessions } from "./sweeps";
 
@@ -59,5 +61,24 @@ export async function sweepExpiredAdminSessions(env: Env, now: number) {
 	if (deleted > 0) {
 		console.log(JSON.stringify({ event: "admin_session_sweep", trigger: "cron", deleted }));
 	}
+	return deleted;
+}
+
+/** Outbox rows still pending a minute after their write: their send was lost. Sent again. */
+export const OUTBOX_GRACE_MS = 60_000;
+
+export async function sweepOutbox(env: Env, now: number) {
+	const sent = await sendPending(primaryDb(env), env.WEBHOOK_QUEUE, {
+		olderThan: now - OUTBOX_GRACE_MS,
+	});
+	if (sent > 0) console.log(JSON.stringify({ event: "outbox_sweep", trigger: "cron", sent }));
+	return sent;
+}
+
+/** Changes past the feed's retention (30 days, and a day's margin). */
+export async function sweepChanges(env: Env, now: number) {
+	const deleted = await sweepOldChanges(primaryDb(env), now);
+	if (deleted > 0)
+		console.log(JSON.stringify({ event: "changes_sweep", trigger: "cron", deleted }));
 	return deleted;
 }

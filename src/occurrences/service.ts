@@ -1,6 +1,7 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion, calendarOfOccurrence } from "../calendars/version";
+import { changeRows, occurrenceEvent } from "../changes/record";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -31,6 +32,13 @@ export async function createOneTime(db: Db, fields: OneTimeFields, now: number) 
 				updatedAt: now,
 			})
 			.returning(),
+		...changeRows(db, {
+			type: "occurrence",
+			op: "created",
+			event: "occurrence.created",
+			rows: { inserted: true },
+			now,
+		}),
 		bumpCalendarVersion(db, now, { calendarId: fields.calendarId }),
 	]);
 	if (!row) throw new Error("occurrence insert returned no row");
@@ -105,6 +113,16 @@ async function explainMiss(
 	throw wrongState(row) ?? new ApiError("conflict", `Occurrence ${id} changed meanwhile; retry.`);
 }
 
+/** After a guarded write and its ifChanged bump: the session's change, if the write matched. */
+const sessionChanged = (db: Db, id: number, now: number) =>
+	changeRows(db, {
+		type: "occurrence",
+		op: "updated",
+		event: occurrenceEvent,
+		rows: { where: sql`t.id = ${id} AND changes() > 0` },
+		now,
+	});
+
 const versionIs = (requiredVersion: number | undefined) =>
 	requiredVersion === undefined ? undefined : eq(occurrences.version, requiredVersion);
 
@@ -133,6 +151,7 @@ export async function updateOccurrence(
 			.where(and(visibleOccurrence(id, options.scope), versionIs(options.requiredVersion)))
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
+		...sessionChanged(db, id, options.now),
 	]);
 	return row ?? explainMiss(db, id, options, () => undefined);
 }
@@ -170,6 +189,7 @@ export async function transitionOccurrence(
 			)
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
+		...sessionChanged(db, id, options.now),
 	]);
 	return (
 		row ??

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows } from "../changes/record";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
@@ -21,6 +22,7 @@ import {
 	MS_PER_DAY,
 	materializationPlan,
 	minutesToMs,
+	type Slot,
 } from "../recurrence";
 import { checkSessionWrite } from "./session-budget";
 
@@ -52,6 +54,15 @@ export interface CreateOptions {
 	budget: WriteBudget;
 }
 const SERIES_START = Date.UTC(1970, 0, 1);
+const INSERTED = { inserted: true } as const;
+const sessionsCreated = (now: number) =>
+	({
+		type: "occurrence",
+		op: "created",
+		event: "occurrence.created",
+		rows: INSERTED,
+		now,
+	}) as const;
 export const livePattern = (id: number) => and(eq(patterns.id, id), isNull(patterns.deletedAt));
 /** A live pattern of the caller's calendars: the term every statement on one pattern carries. */
 export const visiblePattern = (id: number, scope: CalendarScope) =>
@@ -93,7 +104,7 @@ export async function createPattern(
 			"give a later start_date (sessions are made from start_date on), a smaller months_ahead, an end_date or a count",
 		);
 	}
-	const [inserted, slotInsert] = await db.batch([
+	const [inserted, , , slotInsert] = await db.batch([
 		db
 			.insert(patterns)
 			.values({
@@ -104,11 +115,19 @@ export async function createPattern(
 				updatedAt: now,
 			})
 			.returning(),
+		...changeRows(db, {
+			type: "pattern",
+			op: "created",
+			event: "pattern.created",
+			rows: INSERTED,
+			now,
+		}),
 		insertSlots(
 			db,
 			plan.slots.map((slot) => [null, 1, slot.start]),
 			now,
 		),
+		...changeRows(db, sessionsCreated(now)),
 		bumpCalendarVersion(db, now, { calendarId: fields.calendarId }),
 	]);
 	const pattern = inserted[0];
@@ -272,28 +291,26 @@ async function tryUpdatePattern(
 	let rewritten = copiesText
 		? expandSlots(ruleOf(current), { from: now, until: current.materializedUntil }).length
 		: 0;
+	let newSlots: Slot[] = [];
 	if (regenerate) {
 		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
-		const slots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
-		rewritten = slots.length;
+		newSlots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
+		rewritten = newSlots.length;
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
-			sessionWrites.push(db.delete(occurrences).where(followsPattern(id, now)));
+			sessionWrites.push(
+				...sessionsDeleted(db, id, now, now),
+				db.delete(occurrences).where(followsPattern(id, now)),
+			);
 		}
-		sessionWrites.push(
-			insertSlots(
-				db,
-				slots.map((slot) => [id, nextVersion, slot.start]),
-				now,
-			),
-		);
 	}
 	checkSessionWrite(
 		{ sessions: rewritten, title: next.title, description: next.description },
 		options.budget,
 		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
 	);
+	// Before the new slots are inserted: they take the pattern's new fields as they are written.
 	if (copiesText) {
 		sessionWrites.push(
 			db
@@ -307,11 +324,29 @@ async function tryUpdatePattern(
 					updatedAt: now,
 				})
 				.where(followsPattern(id, now)),
+			...changeRows(db, {
+				type: "occurrence",
+				op: "updated",
+				event: "occurrence.updated",
+				rows: { where: sql`${followsPattern(id, now)} AND t.updated_at = ${now}` },
+				now,
+			}),
+		);
+	}
+	if (regenerate) {
+		sessionWrites.push(
+			insertSlots(
+				db,
+				newSlots.map((slot) => [id, nextVersion, slot.start]),
+				now,
+			),
+			...changeRows(db, sessionsCreated(now)),
 		);
 	}
 	const results = await unlessOutraced(
 		db.batch([
 			patternUpdate,
+			...patternChanged(db, id, "updated", now),
 			...sessionWrites,
 			bumpCalendarVersion(db, now, { calendarId: current.calendarId }),
 		]),
@@ -348,11 +383,37 @@ async function tryDeletePattern(
 	});
 	const bump = bumpCalendarVersion(db, now, { calendarId: current.calendarId });
 	const batch = options.deleteFuture
-		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now)), bump])
-		: db.batch([patternUpdate, bump]);
+		? db.batch([
+				patternUpdate,
+				...patternChanged(db, id, "deleted", now),
+				...sessionsDeleted(db, id, now, now),
+				db.delete(occurrences).where(followsPattern(id, now)),
+				bump,
+			])
+		: db.batch([patternUpdate, ...patternChanged(db, id, "updated", now), bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
 	return results?.[0][0];
 }
+
+/** The pattern's change, after the version-guarded write that fails the batch if outraced. */
+const patternChanged = (db: Db, id: number, op: "updated" | "deleted", now: number) =>
+	changeRows(db, {
+		type: "pattern",
+		op,
+		event: `pattern.${op}`,
+		rows: { where: sql`t.id = ${id}` },
+		now,
+	});
+
+/** A deleted change per session about to be deleted: they go before the DELETE with its WHERE. */
+export const sessionsDeleted = (db: Db, patternId: number, from: number, now: number) =>
+	changeRows(db, {
+		type: "occurrence",
+		op: "deleted",
+		event: "occurrence.deleted",
+		rows: { where: followsPattern(patternId, from) },
+		now,
+	});
 
 /**
  * Runs a read-then-guarded-write attempt. An attempt returns undefined when another writer changed

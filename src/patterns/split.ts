@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
 import type { CalendarScope } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
+import { changeRows } from "../changes/record";
 import type { WriteBudget } from "../config";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
@@ -8,7 +9,13 @@ import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
-import { advancePattern, findPattern, unlessOutraced, visiblePattern } from "./service";
+import {
+	advancePattern,
+	findPattern,
+	sessionsDeleted,
+	unlessOutraced,
+	visiblePattern,
+} from "./service";
 import { checkSessionWrite } from "./session-budget";
 import { planSplit, type SplitPlan, type SplitRequest } from "./split-plan";
 
@@ -216,6 +223,7 @@ async function writeSplit(
 				updatedAt: now,
 			}),
 			db.insert(patterns).values(newPattern).returning(),
+			...sessionsDeleted(db, id, plan.cut, now),
 			db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
 			insertSlots(
 				db,
@@ -240,10 +248,11 @@ async function writeSplit(
 				.limit(SESSIONS_LISTED),
 			db.select({ count: count() }).from(occurrences).where(keptSessions),
 			bumpCalendarVersion(db, now, { calendarId: newPattern.calendarId }),
+			...splitChanges(db, id, now),
 		]),
 	);
 	if (!results) return undefined;
-	const [ended, inserted, moved, created, swept, kept, [keptCount]] = results;
+	const [ended, inserted, , , moved, created, swept, kept, [keptCount]] = results;
 	const oldRow = ended[0];
 	const newRow = inserted[0];
 	if (!oldRow || !newRow) throw new Error("split batch returned no pattern row");
@@ -256,4 +265,35 @@ async function writeSplit(
 		moved: listed(moved),
 		kept: { count: keptCount?.count ?? 0, first: kept },
 	};
+}
+
+/**
+ * The split's changes, after its writes: the old pattern (its new end), the new one, and each
+ * session of the new series (all created by this batch; the removed ones went before the delete).
+ */
+function splitChanges(db: Db, oldId: number, now: number) {
+	const newId = sql`(SELECT max(id) FROM patterns)`;
+	return [
+		...changeRows(db, {
+			type: "pattern",
+			op: "updated",
+			event: "pattern.updated",
+			rows: { where: sql`t.id = ${oldId}` },
+			now,
+		}),
+		...changeRows(db, {
+			type: "pattern",
+			op: "created",
+			event: "pattern.created",
+			rows: { where: sql`t.id = ${newId}` },
+			now,
+		}),
+		...changeRows(db, {
+			type: "occurrence",
+			op: "created",
+			event: "occurrence.created",
+			rows: { where: sql`t.pattern_id = ${newId}` },
+			now,
+		}),
+	];
 }

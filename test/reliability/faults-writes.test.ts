@@ -64,6 +64,11 @@ async function all<T = Row>(query: string, ...values: unknown[]) {
 	).results;
 }
 
+async function lastChange() {
+	const [row] = await all("SELECT coalesce(max(seq), 0) AS seq FROM changes");
+	return (row as { seq: number }).seq;
+}
+
 const patternState = (id: number) => async () => ({
 	pattern: present((await all("SELECT * FROM patterns WHERE id = ?", id))[0], `pattern ${id}`),
 	sessions: await all<StoredOccurrence>(
@@ -341,9 +346,14 @@ describe.each(writePaths)("$name under D1 faults", (path) => {
 			const label = `fail trip ${plan.failAt} (${run.trips[(plan.failAt ?? 1) - 1]?.kind}) ${plan.when}, ${plan.times}×`;
 			const scenario = await path.seed(nextTag(path.name));
 			const before = await scenario.state();
+			const feedBefore = await lastChange();
 			const { response } = await fetchWithFaults(plan, scenario.request());
 			const after = await scenario.state();
 			const changed = JSON.stringify(after) !== JSON.stringify(before);
+			// The change feed moves exactly when the write committed (keys are not in the feed).
+			const feedMoved = (await lastChange()) !== feedBefore;
+			if (!path.name.includes("/api/keys"))
+				expect(feedMoved, `${label}: change feed`).toBe(changed);
 
 			if (response.status < 500) {
 				expect(response.status, label).toBe(path.okStatus);

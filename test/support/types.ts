@@ -2,16 +2,23 @@
 // gives each call the body its route documents and a test reading a field the API lacks fails tsc.
 import type { z } from "zod";
 import type { CalendarSchema } from "../../src/calendars/routes";
+import type { ChangePage, ChangeSchema } from "../../src/changes/routes";
 import type { ApiKeyScope } from "../../src/db/schema";
 import type { OccurrenceMessage, OccurrenceSchema } from "../../src/occurrences/schemas";
 import type { PatternSchema } from "../../src/patterns/schemas";
 import type { SplitResult } from "../../src/patterns/split-schemas";
+import type { NewWebhookSchema, WebhookSchema } from "../../src/webhooks/routes";
 
 export type Pattern = z.output<typeof PatternSchema>;
 export type Occurrence = z.output<typeof OccurrenceSchema>;
 export type OccurrenceAction = z.output<typeof OccurrenceMessage>;
 export type Split = z.output<typeof SplitResult>;
 export type Calendar = z.output<typeof CalendarSchema>;
+export type Webhook = z.output<typeof WebhookSchema>;
+export type NewWebhook = z.output<typeof NewWebhookSchema>;
+
+export type Change = z.output<typeof ChangeSchema>;
+export type ChangesPage = z.output<typeof ChangePage>;
 
 export interface CreatedPattern {
 	pattern: Pattern;
@@ -130,11 +137,21 @@ export type BodyOf<M extends string, P extends string> = P extends
 															? Uppercase<M> extends "DELETE"
 																? Message
 																: Calendar
-															: P extends `/api/jobs/materialize${Query}`
-																? MaterializeReport
-																: P extends "/openapi.json"
-																	? JsonObject
-																	: unknown;
+															: P extends `/api/changes${Query}`
+																? ChangesPage
+																: P extends `/api/webhooks${Query}`
+																	? Uppercase<M> extends "POST"
+																		? NewWebhook
+																		: Webhook[]
+																	: P extends `/api/webhooks/${Id}`
+																		? Uppercase<M> extends "DELETE"
+																			? Message
+																			: Webhook
+																		: P extends `/api/jobs/materialize${Query}`
+																			? MaterializeReport
+																			: P extends "/openapi.json"
+																				? JsonObject
+																				: unknown;
 
 /** An occurrences row as D1 returns it to raw SQL (column names, booleans as 0/1). */
 export interface StoredOccurrence {

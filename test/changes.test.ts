@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, d1Usage, expectProblem, present } from "./support/api";
+import { runCron } from "./support/cron";
+import { todayPlus } from "./support/dates";
+import { createOneTime, createPattern } from "./support/fixtures";
+
+interface Change {
+	seq: number;
+	type: string;
+	id: number;
+	op: string;
+	event: string;
+	at: string;
+	data: { [field: string]: unknown } | null;
+}
+
+/** Walks the feed from `cursor` to its end; answers the changes and the cursor to poll with next. */
+async function walk(cursor?: string, limit = 1000) {
+	const seen: Change[] = [];
+	for (;;) {
+		const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+		const page = await api("GET", `/api/changes?${query}`);
+		expect(page.status).toBe(200);
+		seen.push(...(page.body.changes as Change[]));
+		cursor = page.body.next_cursor as string;
+		if (!page.body.has_more) return { changes: seen, cursor };
+	}
+}
+
+const of = (changes: Change[], type: string, id: number) =>
+	changes.filter((change) => change.type === type && change.id === id);
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe("GET /api/changes", () => {
+	it("reports 50 mixed writes as at least 50 changes, in seq order without a gap, with the right ops", async () => {
+		const start = (await walk()).cursor;
+		const patterns: number[] = [];
+		let writes = 0;
+		for (let i = 0; i < 6; i++) {
+			const { pattern } = await createPattern({
+				title: `feed ${i}`,
+				start_date: todayPlus(1),
+				months_ahead: 1,
+			});
+			patterns.push(pattern.id);
+			writes++;
+		}
+		const sessions: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			sessions.push(
+				(
+					await createOneTime({
+						title: `one ${i}`,
+						start_datetime: `2031-0${1 + (i % 9)}-1${i % 10}T10:00:00Z`,
+					})
+				).id,
+			);
+			writes++;
+		}
+		for (const [index, id] of sessions.entries()) {
+			const action = index % 3;
+			const response =
+				action === 0
+					? await api("PATCH", `/api/occurrences/${id}`, { body: { title: `edited ${index}` } })
+					: action === 1
+						? await api("DELETE", `/api/occurrences/${id}`)
+						: await api("POST", `/api/occurrences/${id}/complete`);
+			expect(response.status).toBe(200);
+			writes++;
+		}
+		const [renamed, moved, deleted, deactivated, split] = patterns as [
+			number,
+			number,
+			number,
+			number,
+			number,
+		];
+		expect(
+			(await api("PATCH", `/api/patterns/${renamed}`, { body: { title: "renamed" } })).status,
+		).toBe(200);
+		expect((await api("PATCH", `/api/patterns/${moved}`, { body: { time: "21:00" } })).status).toBe(
+			200,
+		);
+		expect((await api("DELETE", `/api/patterns/${deleted}`)).status).toBe(200);
+		expect((await api("DELETE", `/api/patterns/${deactivated}?delete_future=false`)).status).toBe(
+			200,
+		);
+		const splitResponse = await api("POST", `/api/patterns/${split}/split`, {
+			body: { from: todayPlus(15), changes: { time: "19:00" } },
+		});
+		expect(splitResponse.status).toBe(201);
+		writes += 5;
+		expect(writes).toBeGreaterThanOrEqual(50);
+
+		const { changes } = await walk(start, 7);
+		expect(changes.length).toBeGreaterThanOrEqual(50);
+		for (const [index, change] of changes.entries()) {
+			if (index > 0) expect(change.seq).toBe(changes[index - 1]!.seq + 1);
+		}
+
+		const untouched = of(changes, "pattern", patterns[5]!);
+		expect(untouched.map((c) => [c.op, c.event])).toEqual([["created", "pattern.created"]]);
+		expect(untouched[0]!.data).toMatchObject({
+			id: patterns[5],
+			title: "feed 5",
+			time: "07:30:00",
+		});
+		const rename = of(changes, "pattern", renamed);
+		expect(rename.map((c) => [c.op, c.data?.title])).toEqual([
+			["created", "feed 0"],
+			["updated", "renamed"],
+		]);
+
+		const oneTime = sessions.map((id) => of(changes, "occurrence", id).map((c) => c.event));
+		expect(oneTime[0]).toEqual(["occurrence.created", "occurrence.updated"]);
+		expect(oneTime[1]).toEqual(["occurrence.created", "occurrence.cancelled"]);
+		expect(oneTime[2]).toEqual(["occurrence.created", "occurrence.completed"]);
+		expect(of(changes, "occurrence", sessions[1]!)[1]!.data).toMatchObject({ status: "cancelled" });
+		expect(of(changes, "occurrence", sessions[0]!)[1]!.data).toMatchObject({
+			title: "edited 0",
+			start_local: expect.any(String),
+		});
+
+		// Every session a pattern write touched has its change: created, renamed, removed.
+		const renamedSessions = await api(
+			"GET",
+			`/api/patterns/${renamed}/occurrences?start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(60)}T00:00:00Z`,
+		);
+		for (const session of renamedSessions.body) {
+			expect(of(changes, "occurrence", session.id).map((c) => c.op)).toEqual([
+				"created",
+				"updated",
+			]);
+		}
+		expect(of(changes, "pattern", deleted).map((c) => c.op)).toEqual(["created", "deleted"]);
+		expect(of(changes, "pattern", deleted)[1]!.data).toBeNull();
+		const removed = changes.filter((c) => c.type === "occurrence" && c.op === "deleted");
+		expect(removed.length).toBeGreaterThan(0);
+		expect(removed.every((c) => c.data === null)).toBe(true);
+		expect(of(changes, "pattern", deactivated).map((c) => c.data?.is_active)).toEqual([
+			true,
+			false,
+		]);
+		const successor = splitResponse.body.new_pattern?.id ?? undefined;
+		if (successor !== undefined) {
+			expect(of(changes, "pattern", successor).map((c) => c.op)).toEqual(["created"]);
+		}
+		// One change per resource per write: no resource is reported twice for the same seq run.
+		const keys = changes.map((c) => `${c.type}:${c.id}:${c.seq}`);
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+
+	it("gives the same page for the same cursor, and each change once to a client that follows next_cursor", async () => {
+		const { cursor } = await walk();
+		await createOneTime({ title: "a" });
+		await createOneTime({ title: "b" });
+		const first = await api("GET", `/api/changes?limit=1&cursor=${cursor}`);
+		const again = await api("GET", `/api/changes?limit=1&cursor=${cursor}`);
+		expect(again.body).toEqual(first.body);
+		expect(first.body.has_more).toBe(true);
+		const second = await api("GET", `/api/changes?limit=1&cursor=${first.body.next_cursor}`);
+		const [one, two] = [present(first.body.changes[0]), present(second.body.changes[0])];
+		expect(two.seq).toBe(one.seq + 1);
+		const titleOf = (change: typeof one) => (change.data as { title?: string } | null)?.title;
+		expect([titleOf(one), titleOf(two)]).toEqual(["a", "b"]);
+	});
+
+	it("answers a page in one query that reads at most the rows it returns plus two", async () => {
+		for (let i = 0; i < 3; i++) await createOneTime({ title: `read ${i}` });
+		const page = await api("GET", "/api/changes?limit=3");
+		expect(page.body.changes).toHaveLength(3);
+		const usage = d1Usage(page);
+		expect(usage.queries).toBe(1);
+		expect(usage.rowsRead).toBeLessThanOrEqual(3 + 2);
+	});
+
+	it("filters by ?calendar_id= through the calendar-first index, in one query", async () => {
+		for (let i = 0; i < 3; i++) await createOneTime({ title: `calendar ${i}` });
+		const mine = await api("GET", "/api/changes?calendar_id=1&limit=3");
+		expect(mine.body.changes).toHaveLength(3);
+		expect(mine.body.changes.every((c: { calendar_id: number }) => c.calendar_id === 1)).toBe(true);
+		expect(d1Usage(mine).queries).toBe(1);
+		expect(d1Usage(mine).rowsRead).toBeLessThanOrEqual(3 + 2);
+		const other = await api("GET", "/api/changes?calendar_id=2");
+		expect(other.body).toMatchObject({ changes: [], has_more: false });
+	});
+
+	it("reports every session the cron materializes", async () => {
+		const { pattern, occurrences_created } = await createPattern({
+			title: "cron feed",
+			start_date: todayPlus(1),
+			months_ahead: 1,
+		});
+		const { cursor } = await walk();
+		const [report] = await runCron({ horizonMonths: "4" });
+		expect(report?.occurrences_created).toBeGreaterThan(0);
+		const { changes } = await walk(cursor);
+		const created = changes.filter(
+			(c) => c.type === "occurrence" && c.data?.pattern_id === pattern.id,
+		);
+		expect(occurrences_created).toBeGreaterThan(0);
+		expect(created.length).toBeGreaterThan(0);
+		expect(created.every((c) => c.op === "created")).toBe(true);
+		expect(changes.filter((c) => c.type === "occurrence").length).toBe(report?.occurrences_created);
+	});
+
+	it("is 410 for a cursor older than 30 days, and 400 for a cursor it did not issue", async () => {
+		const { cursor } = await walk();
+		vi.useFakeTimers({ toFake: ["Date"] });
+		vi.setSystemTime(Date.now() + 31 * 86_400_000);
+		expectProblem(await api("GET", `/api/changes?cursor=${cursor}`), 410);
+		vi.useRealTimers();
+		expectProblem(await api("GET", "/api/changes?cursor=nope"), 400);
+		expectProblem(await api("GET", "/api/changes?limit=1001"), 400);
+	});
+});
