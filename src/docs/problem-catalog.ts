@@ -30,6 +30,22 @@ export const problemCatalog = {
 		when: "The state forbids it (completing a cancelled session), or a request with the same Idempotency-Key is still running.",
 		detail: "Cannot complete occurrence 7: it is already cancelled.",
 	},
+	full: {
+		when: "A booking without a waitlist, or a hold, asks for more seats than the session has free.",
+		detail: "Occurrence 7 has 0 seats free and no waitlist.",
+	},
+	not_bookable: {
+		when: "Booking or holding seats on a cancelled, completed or already started session.",
+		detail: "Occurrence 7 is cancelled: it takes no bookings.",
+	},
+	already_booked: {
+		when: "The address already has a live booking on the session; `booking_id` names it.",
+		detail: "ada@example.com already holds booking 12 on occurrence 7.",
+	},
+	gone: {
+		when: "A hold that expired, was released or was already converted into a booking.",
+		detail: "Hold 3 expired or was released.",
+	},
 	precondition_failed: {
 		when: "If-Match names a version that is no longer current.",
 		detail: "The pattern 42 has changed since that ETag was issued; fetch it again and retry.",

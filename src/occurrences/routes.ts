@@ -105,6 +105,7 @@ occurrenceRoutes.openapi(
 				description: body.description,
 				startAt: body.start_datetime,
 				durationMinutes: body.duration_minutes,
+				capacity: body.capacity,
 			},
 			{ now: Date.now(), requiredVersion: requiredVersion(c, "occurrence", id) },
 		);

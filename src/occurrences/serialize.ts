@@ -1,3 +1,4 @@
+import { seatsJson } from "../bookings/seats";
 import type { OccurrenceRow } from "../db/schema";
 import { isoUtc, zonedIso } from "../recurrence";
 
@@ -18,6 +19,7 @@ export function occurrenceJson(row: OccurrenceRow) {
 		is_recurring: row.patternId !== null,
 		timezone: row.timezone,
 		start_local: zonedIso(row.startAt, row.timezone),
+		...seatsJson(row),
 		created_at: isoUtc(row.createdAt),
 		updated_at: isoUtc(row.updatedAt),
 	};

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { capacityChangedStatements, sessionCancelledStatements } from "../bookings/batches";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
@@ -70,6 +71,8 @@ export interface OccurrenceChanges {
 	description?: string;
 	startAt?: number;
 	durationMinutes?: number;
+	/** Gives the session a capacity of its own (own_capacity): pattern changes no longer reach it. */
+	capacity?: number | null;
 }
 
 /** Why a guarded single-row write matched nothing: the row is gone, stale, or in the wrong state. */
@@ -101,11 +104,13 @@ export async function updateOccurrence(
 ): Promise<OccurrenceRow> {
 	const startAt = changes.startAt ?? sql`${occurrences.startAt}`;
 	const duration = changes.durationMinutes ?? sql`${occurrences.durationMinutes}`;
-	const [[row]] = await db.batch([
+	const { capacity, ...fields } = changes;
+	const [[updated], , ...seatWrites] = await db.batch([
 		db
 			.update(occurrences)
 			.set({
-				...changes,
+				...fields,
+				...(capacity === undefined ? {} : { capacity, ownCapacity: true }),
 				endAt: sql`${startAt} + ${duration} * 60000`,
 				isException: sql`${occurrences.patternId} IS NOT NULL`,
 				version: sql`${occurrences.version} + 1`,
@@ -114,7 +119,9 @@ export async function updateOccurrence(
 			.where(and(eq(occurrences.id, id), versionIs(options.requiredVersion)))
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		...(capacity === undefined ? [] : capacityChangedStatements(db, id, options.now)),
 	]);
+	const row = updated && ((seatWrites.at(-1) as OccurrenceRow[] | undefined)?.[0] ?? updated);
 	return row ?? explainMiss(db, id, options.requiredVersion, () => undefined);
 }
 
@@ -139,6 +146,8 @@ export async function transitionOccurrence(
 				...(transition.markException
 					? { isException: sql`${occurrences.patternId} IS NOT NULL` }
 					: {}),
+				// Its bookings and holds are cancelled in the same batch (below).
+				...(to === "cancelled" ? { booked: 0, held: 0, waitlisted: 0 } : {}),
 				version: sql`${occurrences.version} + 1`,
 				updatedAt: options.now,
 			})
@@ -151,6 +160,7 @@ export async function transitionOccurrence(
 			)
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true }),
+		...(to === "cancelled" ? sessionCancelledStatements(db, id, options.now) : []),
 	]);
 	return (
 		row ??

@@ -10,6 +10,7 @@ import {
 	wallTime,
 	weekday,
 } from "../lib/fields";
+import { capacity } from "../occurrences/schemas";
 import type { PatternFields } from "./service";
 
 const weekdays = z
@@ -48,6 +49,11 @@ const ruleFields = {
 	start_date: calendarDate,
 	end_date: calendarDate.nullable().optional(),
 	is_active: z.boolean().optional(),
+	capacity: capacity.optional(),
+	waitlist: z
+		.boolean()
+		.optional()
+		.openapi({ description: "When full, new bookings wait in line (default true)" }),
 };
 
 const oneWeekdayField = (body: { weekday?: number; weekdays?: number[] }, ctx: z.RefinementCtx) => {
@@ -101,6 +107,8 @@ export const UpdatePatternBody = z
 		duration_minutes: ruleFields.duration_minutes,
 		end_date: ruleFields.end_date,
 		is_active: ruleFields.is_active,
+		capacity: ruleFields.capacity,
+		waitlist: ruleFields.waitlist,
 	})
 	.superRefine(oneWeekdayField)
 	.openapi("UpdatePattern", { example: { time: "08:00", duration_minutes: 45 } });
@@ -121,6 +129,8 @@ export const patternExample = {
 	start_date: "2026-01-06",
 	end_date: null,
 	is_active: true,
+	capacity: 20,
+	waitlist: true,
 	created_at: "2026-01-01T09:00:00.123Z",
 	updated_at: "2026-01-01T09:00:00.123Z",
 };
@@ -142,6 +152,8 @@ export const PatternSchema = z
 		start_date: z.string(),
 		end_date: z.string().nullable(),
 		is_active: z.boolean(),
+		capacity: z.number().int().nullable(),
+		waitlist: z.boolean(),
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
@@ -183,5 +195,7 @@ export function createdPatternFields(body: z.output<typeof CreatePatternBody>): 
 		startDate: body.start_date,
 		endDate: body.end_date ?? null,
 		isActive: body.is_active ?? true,
+		capacity: body.capacity ?? null,
+		waitlist: body.waitlist ?? true,
 	};
 }

@@ -19,6 +19,8 @@ export function patternJson(pattern: PatternRow) {
 		start_date: pattern.startDate,
 		end_date: pattern.endDate,
 		is_active: pattern.isActive,
+		capacity: pattern.capacity,
+		waitlist: pattern.waitlist,
 		created_at: isoUtc(pattern.createdAt),
 		updated_at: isoUtc(pattern.updatedAt),
 	};

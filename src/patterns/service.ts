@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
+import { hasNoBookings, patternCapacityStatements } from "../bookings/batches";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
@@ -33,6 +34,9 @@ export interface PatternFields {
 	startDate: string;
 	endDate: string | null;
 	isActive: boolean;
+	/** Seats per session (null = unlimited) and whether a full session keeps a waitlist. */
+	capacity: number | null;
+	waitlist: boolean;
 }
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate">>;
@@ -228,7 +232,7 @@ async function tryUpdatePattern(
 		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
 		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
 		if (movesSlots) {
-			sessionWrites.push(db.delete(occurrences).where(followsPattern(id, now)));
+			sessionWrites.push(db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)));
 		}
 		sessionWrites.push(
 			insertSlots(
@@ -252,6 +256,9 @@ async function tryUpdatePattern(
 				})
 				.where(followsPattern(id, now)),
 		);
+	}
+	if ("capacity" in changes) {
+		sessionWrites.push(...patternCapacityStatements(db, id, next.capacity, now));
 	}
 	const results = await unlessOutraced(
 		db.batch([patternUpdate, ...sessionWrites, bumpCalendarVersion(db, now)]),
@@ -288,7 +295,11 @@ async function tryDeletePattern(
 	});
 	const bump = bumpCalendarVersion(db, now);
 	const batch = options.deleteFuture
-		? db.batch([patternUpdate, db.delete(occurrences).where(followsPattern(id, now)), bump])
+		? db.batch([
+				patternUpdate,
+				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
+				bump,
+			])
 		: db.batch([patternUpdate, bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
 	return results?.[0][0];

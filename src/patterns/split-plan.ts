@@ -92,7 +92,7 @@ function newSeriesEnd(
 
 function fieldsOf(pattern: PatternRow): PatternFields {
 	const { title, description, weekdays, interval, count, time, timezone } = pattern;
-	const { durationMinutes, startDate, endDate, isActive } = pattern;
+	const { durationMinutes, startDate, endDate, isActive, capacity, waitlist } = pattern;
 	return {
 		title,
 		description,
@@ -105,6 +105,8 @@ function fieldsOf(pattern: PatternRow): PatternFields {
 		startDate,
 		endDate,
 		isActive,
+		capacity,
+		waitlist,
 	};
 }
 
@@ -130,8 +132,12 @@ export function planSplit(
 	const fromFirstDay = rows.filter(
 		(row) => row.originalStartAt !== null && row.originalStartAt >= firstDay,
 	);
+	// A booked session stays in the old series as it is (bookings never move).
 	const moves = (row: OccurrenceRow) =>
-		row.status === "scheduled" && !row.isException && row.startAt >= cut;
+		row.status === "scheduled" &&
+		!row.isException &&
+		row.startAt >= cut &&
+		row.booked + row.held + row.waitlisted === 0;
 	const moved = fromFirstDay.filter(moves);
 	const kept = fromFirstDay.filter((row) => !moves(row));
 
@@ -156,8 +162,6 @@ export function planSplit(
 		newPattern: {
 			// The new series stays in its calendar and keeps its seats unless the split changes them.
 			calendarId: current.calendarId,
-			capacity: current.capacity,
-			waitlist: current.waitlist,
 			...fields,
 			frequency: "weekly",
 			materializedUntil,

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { hasNoBookings } from "../bookings/batches";
 import { bumpCalendarVersion } from "../calendars/version";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
@@ -122,7 +123,10 @@ async function writeSplit(
 				updatedAt: now,
 			}),
 			db.insert(patterns).values(newPattern).returning(),
-			db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
+			db
+				.delete(occurrences)
+				.where(and(followsPattern(id, plan.cut), hasNoBookings))
+				.returning(summary),
 			insertSlots(
 				db,
 				plan.created.map((start) => [null, newPattern.version, start]),
