@@ -92,8 +92,10 @@ describe("GET /openapi.json", () => {
 			.filter(({ operation }) => operation.responses["412"])
 			.map(({ method, path }) => `${method} ${path}`);
 		expect(conditional.sort()).toEqual([
+			"delete /api/bookings/{id}",
 			"delete /api/occurrences/{id}",
 			"delete /api/patterns/{id}",
+			"patch /api/bookings/{id}",
 			"patch /api/occurrences/{id}",
 			"patch /api/patterns/{id}",
 			"post /api/occurrences/{id}/complete",
@@ -159,7 +161,8 @@ describe("GET /docs", () => {
 		expect(response.headers.get("Content-Type")).toContain("text/html");
 		const html: string = response.body;
 		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-		expect(html.length).toBeLessThan(200_000);
+		// The bookings operations (part 2) brought the page near 220 KB.
+		expect(html.length).toBeLessThan(240_000);
 
 		const policy = response.headers.get("Content-Security-Policy") ?? "";
 		const nonce = /script-src 'nonce-([\w-]+)'/.exec(policy)?.[1];
