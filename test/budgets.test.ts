@@ -297,3 +297,49 @@ describe("scheduled (the cron)", () => {
 		expect(usage.rowsRead).toBeLessThanOrEqual(3);
 	});
 });
+
+describe("bookings: one round trip per write", () => {
+	const seated = async (capacity: number, hour: number) => {
+		const session = await createOneTime({ start_datetime: iso(monthStart + hour * 3_600_000) });
+		await api("PATCH", `/api/occurrences/${session.id}`, { body: { capacity } });
+		return session.id as number;
+	};
+	const book = (id: number, n: number) =>
+		api("POST", `/api/occurrences/${id}/bookings`, {
+			body: { name: `Budget ${n}`, email: `budget${n}.${id}@example.com` },
+		});
+
+	it("books, cancels with promotion and holds in one batch each", async () => {
+		const id = await seated(1, 30);
+		const first = await book(id, 1);
+		const waiting = await book(id, 2);
+		expect([first.status, waiting.status]).toEqual([201, 201]);
+		expect(waiting.body.status).toBe("waitlisted");
+		const cancel = await api("DELETE", `/api/bookings/${first.body.id}`);
+		expect(cancel.status).toBe(200);
+		expect((await api("GET", `/api/bookings/${waiting.body.id}`)).body.status).toBe("confirmed");
+		const other = await seated(3, 31);
+		const hold = await api("POST", `/api/occurrences/${other}/holds`, { body: { seats: 2 } });
+		expect(hold.status).toBe(201);
+		for (const call of [first, waiting, cancel, hold]) expect(d1Usage(call).queries).toBe(1);
+	});
+
+	it("reads a roster page in one query, rows read ≤ rows returned + 2", async () => {
+		const id = await seated(5, 32);
+		for (let n = 0; n < 8; n++) await book(id, 100 + n);
+		const page = await api("GET", `/api/occurrences/${id}/bookings?limit=6`);
+		expect(page.status).toBe(200);
+		expect(page.body).toHaveLength(6);
+		expect(d1Usage(page).queries).toBe(1);
+		expect(d1Usage(page).rowsRead).toBeLessThanOrEqual(6 + 2);
+		const next = /<([^>]+)>; rel="next"/.exec(page.headers.get("Link") ?? "")?.[1];
+		expect(next).toBeDefined();
+		const rest = await api(
+			"GET",
+			new URL(next as string).pathname + new URL(next as string).search,
+		);
+		expect(rest.body).toHaveLength(2);
+		expect(d1Usage(rest).queries).toBe(1);
+		expect(d1Usage(rest).rowsRead).toBeLessThanOrEqual(2 + 2);
+	});
+});

@@ -1,5 +1,6 @@
 // Bookings and holds: each write is one D1 batch from ./batches; reads are one statement.
 import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { type BookingRow, type BookingStatus, bookings, holds, occurrences } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -151,36 +152,38 @@ export async function listRoster(
 	occurrenceId: number,
 	filter: { statuses?: BookingStatus[]; after?: RosterCursor; limit: number },
 ): Promise<BookingRow[]> {
-	const statuses = [...(filter.statuses ?? rosterStatuses)].sort(
-		(a, b) => statusRank(a) - statusRank(b),
-	);
 	const { after } = filter;
-	let position: SQL | undefined;
-	if (after) {
-		const current = statuses.find((status) => statusRank(status) === after.s);
-		const later = statuses.filter((status) => statusRank(status) > after.s);
-		const within =
-			current === undefined
-				? undefined
-				: current === "waitlisted"
-					? and(
-							eq(bookings.status, current),
-							or(
-								gt(bookings.waitlistPosition, after.p),
-								and(eq(bookings.waitlistPosition, after.p), gt(bookings.id, after.i)),
-							),
-						)
-					: and(eq(bookings.status, current), gt(bookings.id, after.i));
-		position = or(within, later.length ? inArray(bookings.status, later) : undefined) ?? sql`0`;
-	}
-	const rows = await db
-		.select()
-		.from(bookings)
-		.where(
-			and(eq(bookings.occurrenceId, occurrenceId), inArray(bookings.status, statuses), position),
-		)
-		.orderBy(asc(bookings.status), asc(bookings.waitlistPosition), asc(bookings.id))
-		.limit(filter.limit);
+	const statuses = [...(filter.statuses ?? rosterStatuses)]
+		.sort((a, b) => statusRank(a) - statusRank(b))
+		.filter((status) => !after || statusRank(status) >= after.s);
+	// One scan per status on bookings_roster_idx (a page that resumes inside a status starts
+	// after the cursor there), merged in index order (MERGE UNION ALL): the statement stops at
+	// the limit without sorting, where an IN list would sort the whole roster.
+	const scans = statuses.map((status) => {
+		const resumes = after !== undefined && statusRank(status) === after.s;
+		const afterCursor = !resumes
+			? undefined
+			: status === "waitlisted"
+				? or(
+						gt(bookings.waitlistPosition, after.p),
+						and(eq(bookings.waitlistPosition, after.p), gt(bookings.id, after.i)),
+					)
+				: gt(bookings.id, after.i);
+		return db
+			.select()
+			.from(bookings)
+			.where(
+				and(eq(bookings.occurrenceId, occurrenceId), eq(bookings.status, status), afterCursor),
+			);
+	});
+	const order = [asc(bookings.status), asc(bookings.waitlistPosition), asc(bookings.id)] as const;
+	const [first, ...others] = scans;
+	if (!first) return [];
+	const union = others.reduce<SQLiteSelect>(
+		(query, scan) => query.unionAll(scan) as unknown as SQLiteSelect,
+		first as unknown as SQLiteSelect,
+	);
+	const rows = (await union.orderBy(...order).limit(filter.limit)) as BookingRow[];
 	if (rows.length === 0 && !after) await findOccurrence(db, occurrenceId);
 	return rows;
 }
