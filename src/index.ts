@@ -3,6 +3,7 @@ import {
 	runScheduledMaterialization,
 	sweepExpiredAdminSessions,
 	sweepExpiredIdempotencyKeys,
+	sweepHolds,
 } from "./jobs/scheduled";
 
 const app = createApp();
@@ -14,5 +15,6 @@ export default {
 		ctx.waitUntil(runScheduledMaterialization(env, controller.scheduledTime));
 		ctx.waitUntil(sweepExpiredIdempotencyKeys(env, controller.scheduledTime));
 		ctx.waitUntil(sweepExpiredAdminSessions(env, controller.scheduledTime));
+		ctx.waitUntil(sweepHolds(env, controller.scheduledTime));
 	},
 } satisfies ExportedHandler<Env>;

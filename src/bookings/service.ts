@@ -1,5 +1,5 @@
 // Bookings and holds: each write is one D1 batch from ./batches; reads are one statement.
-import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { type BookingRow, type BookingStatus, bookings, holds, occurrences } from "../db/schema";
@@ -346,18 +346,4 @@ export async function releaseHold(db: Db, id: number, now: number): Promise<void
 	const hold = await db.query.holds.findFirst({ where: eq(holds.id, id) });
 	if (!hold) throw notFound("Hold", id);
 	throw new ApiError("gone", `Hold ${id} already expired, was released or was converted.`);
-}
-
-/** The cron's sweep: expired holds end, and the sessions they held seats on settle. */
-export async function sweepExpiredHolds(db: Db, now: number): Promise<number> {
-	const expired = await db
-		.selectDistinct({ occurrenceId: holds.occurrenceId })
-		.from(holds)
-		.where(and(sql`${holds.endedAt} IS NULL`, lt(holds.expiresAt, now + 1)))
-		.limit(100);
-	if (expired.length === 0) return 0;
-	const ids = expired.map((row) => row.occurrenceId);
-	const scope = sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
-	await runBatch(db, settle(db, scope, now));
-	return ids.length;
 }

@@ -1,3 +1,4 @@
+import { sweepExpiredHolds } from "../bookings/sweep";
 import { cronPageSize, horizonMonths } from "../config";
 import { createDb, emptyUsage, meteredSession } from "../db/client";
 import { causeChain } from "../db/errors";
@@ -60,4 +61,13 @@ export async function sweepExpiredAdminSessions(env: Env, now: number) {
 		console.log(JSON.stringify({ event: "admin_session_sweep", trigger: "cron", deleted }));
 	}
 	return deleted;
+}
+
+/** And the bookings': holds past their expiry end, and the waitlists they blocked move up. */
+export async function sweepHolds(env: Env, now: number) {
+	const settled = await sweepExpiredHolds(primaryDb(env), now);
+	if (settled > 0) {
+		console.log(JSON.stringify({ event: "hold_sweep", trigger: "cron", sessions: settled }));
+	}
+	return settled;
 }

@@ -135,6 +135,16 @@ export const patternExample = {
 	updated_at: "2026-01-01T09:00:00.123Z",
 };
 
+/** On a pattern write's response: booked future sessions it kept as they were. */
+export const keptBookedSessions = z
+	.array(z.number().int())
+	.optional()
+	.openapi({
+		description:
+			"Ids of booked sessions the write kept where they were (bookings never move): their day may no longer be in the rule.",
+		example: [41, 48],
+	});
+
 export const PatternSchema = z
 	.object({
 		id: z.number().int(),
@@ -154,6 +164,7 @@ export const PatternSchema = z
 		is_active: z.boolean(),
 		capacity: z.number().int().nullable(),
 		waitlist: z.boolean(),
+		kept_booked_sessions: keptBookedSessions,
 		created_at: z.string(),
 		updated_at: z.string(),
 	})

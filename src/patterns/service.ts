@@ -148,6 +148,14 @@ export const advancePattern = (db: Db, id: number, from: number, changes: Partia
 const outraced = /NOT NULL constraint failed: patterns\.version/;
 
 /** Awaits a batch led by advancePattern; undefined when another write got there first. */
+/** Future sessions of the pattern that a write left in place because they have bookings. */
+const keptBookedSessions = (db: Db, id: number, now: number) =>
+	db
+		.select({ id: occurrences.id })
+		.from(occurrences)
+		.where(and(followsPattern(id, now), sql`NOT (${hasNoBookings})`))
+		.orderBy(asc(occurrences.startAt));
+
 export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
 	try {
 		return await batch;
@@ -168,7 +176,7 @@ export function updatePattern(
 	id: number,
 	changes: PatternChanges,
 	options: { now: number; requiredVersion?: number; horizonMonths: number },
-): Promise<PatternRow> {
+): Promise<PatternWrite> {
 	return retryLostRace(options.requiredVersion, id, () =>
 		tryUpdatePattern(db, id, changes, options),
 	);
@@ -179,7 +187,7 @@ async function tryUpdatePattern(
 	id: number,
 	changes: PatternChanges,
 	options: { now: number; requiredVersion?: number; horizonMonths: number },
-): Promise<PatternRow | undefined> {
+): Promise<PatternWrite | undefined> {
 	const { now } = options;
 	// One round trip reads the pattern and its future sessions handled by hand.
 	const [found, handled] = await db.batch([
@@ -260,11 +268,21 @@ async function tryUpdatePattern(
 	if ("capacity" in changes) {
 		sessionWrites.push(...patternCapacityStatements(db, id, next.capacity, now));
 	}
+	// Booked sessions stayed where they were (bookings never move): the response names them.
+	const keptIndex = movesSlots ? sessionWrites.push(keptBookedSessions(db, id, now)) : 0;
 	const results = await unlessOutraced(
 		db.batch([patternUpdate, ...sessionWrites, bumpCalendarVersion(db, now)]),
 	);
-	return results?.[0][0];
+	const row = results?.[0][0];
+	if (!row || !keptIndex) return row;
+	return withKept(row, results[keptIndex] as { id: number }[]);
 }
+
+/** A pattern write's row, with the booked sessions it kept as they were (PatternWrite). */
+export type PatternWrite = PatternRow & { keptBookedSessions?: number[] };
+
+const withKept = (row: PatternRow, kept: { id: number }[]): PatternWrite =>
+	kept.length ? { ...row, keptBookedSessions: kept.map((session) => session.id) } : row;
 
 /**
  * Deletes (soft) a pattern and, with deleteFuture, its future sessions that still follow it;
@@ -274,7 +292,7 @@ export function deletePattern(
 	db: Db,
 	id: number,
 	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
-): Promise<PatternRow> {
+): Promise<PatternWrite> {
 	return retryLostRace(options.requiredVersion, id, () => tryDeletePattern(db, id, options));
 }
 
@@ -282,7 +300,7 @@ async function tryDeletePattern(
 	db: Db,
 	id: number,
 	options: { now: number; deleteFuture: boolean; requiredVersion?: number },
-): Promise<PatternRow | undefined> {
+): Promise<PatternWrite | undefined> {
 	const { now } = options;
 	const current = await findPattern(db, id);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
@@ -299,10 +317,13 @@ async function tryDeletePattern(
 				patternUpdate,
 				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
 				bump,
+				keptBookedSessions(db, id, now),
 			])
 		: db.batch([patternUpdate, bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
-	return results?.[0][0];
+	const row = results?.[0][0];
+	if (!row || !options.deleteFuture) return row;
+	return withKept(row, results[3] as { id: number }[]);
 }
 
 /**
@@ -313,8 +334,8 @@ async function tryDeletePattern(
 async function retryLostRace(
 	requiredVersion: number | undefined,
 	id: number,
-	attempt: () => Promise<PatternRow | undefined>,
-): Promise<PatternRow> {
+	attempt: () => Promise<PatternWrite | undefined>,
+): Promise<PatternWrite> {
 	for (let tries = 1; ; tries++) {
 		const pattern = await attempt();
 		if (pattern) return pattern;
