@@ -87,6 +87,21 @@ export const TokenQuery = z.object({
 	}),
 });
 
+const bookingExample = {
+	id: 12,
+	occurrence_id: 7,
+	name: "Ada Lovelace",
+	email: "ada@example.com",
+	seats: 2,
+	status: "confirmed" as const,
+	waitlist_position: null,
+	attendance: null,
+	cancel_reason: null,
+	created_at: "2026-01-02T09:00:00.000Z",
+	updated_at: "2026-01-02T09:00:00.000Z",
+	cancelled_at: null,
+};
+
 export const BookingSchema = z
 	.object({
 		id: z.number().int(),
@@ -125,7 +140,9 @@ export const CreatedBookingSchema = BookingSchema.extend({
 			"Shown once: GET and DELETE /api/bookings/{id}?token=… work with it, without an API key.",
 		example: "kq3v0dZx8mQ2…",
 	}),
-}).openapi("CreatedBooking");
+}).openapi("CreatedBooking", {
+	example: { ...bookingExample, manage_token: "kq3v0dZx8mQ2pL7w" },
+});
 
 export const BookingMessage = z.object({
 	message: z.string().openapi({ example: "Booking 12 cancelled." }),
