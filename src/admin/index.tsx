@@ -11,6 +11,7 @@ import { keyPages } from "./keys";
 import { patternActions } from "./pattern-actions";
 import { patternPages } from "./patterns";
 import { patternList } from "./patterns-list";
+import { rosterPages } from "./roster";
 import { sessionPages } from "./sessions";
 import { sessionList } from "./sessions-list";
 import { signInRoutes, signOut } from "./sign-in";
@@ -58,6 +59,7 @@ adminApp.route("/", patternActions);
 adminApp.route("/", splitPages);
 adminApp.route("/", sessionList);
 adminApp.route("/", sessionPages);
+adminApp.route("/", rosterPages);
 adminApp.route("/", keyPages);
 
 adminApp.all("*", (c) => {
