@@ -21,7 +21,10 @@ describe("GET /admin/sessions/{id}/bookings", () => {
 		expect(roster.html).toContain("waitlisted #1");
 		expect(roster.html).toContain("(1/1 +1 waiting)");
 		const [confirmed] = (await api("GET", `/api/occurrences/${id}/bookings?status=confirmed`)).body;
-		const cancel = await visit(`/admin/bookings/${confirmed.id}/cancel`, { cookie, form: { csrf } });
+		const cancel = await visit(`/admin/bookings/${confirmed.id}/cancel`, {
+			cookie,
+			form: { csrf },
+		});
 		expect(cancel.status).toBe(303);
 		expect((await api("GET", `/api/bookings/${waiting.body.id}`)).body.status).toBe("confirmed");
 		const session = await visit(`/admin/sessions/${id}`, { cookie });
