@@ -183,7 +183,7 @@ describe("where each D1 session starts", () => {
 	it("the Cron Trigger's chores start at the primary", async () => {
 		const starts: string[] = [];
 		await runScheduled(Date.now(), { ...env, DB: noteSessions(starts) });
-		// Materialization, the idempotency-key sweep and the console-session sweep.
-		expect(starts).toEqual(["first-primary", "first-primary", "first-primary"]);
+		// Materialization, the idempotency-key sweep, the console-session sweep and the hold sweep.
+		expect(starts).toEqual(["first-primary", "first-primary", "first-primary", "first-primary"]);
 	});
 });
