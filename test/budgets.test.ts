@@ -10,7 +10,7 @@ import { Temporal } from "temporal-polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyUsage, meteredD1 } from "../src/db/client";
 import worker from "../src/index";
-import { api, createOneTime, createPattern, d1Usage, todayPlus } from "./helpers";
+import { type ApiResponse, api, createOneTime, createPattern, d1Usage, todayPlus } from "./helpers";
 
 const ZONE = "Europe/Paris";
 
@@ -322,6 +322,20 @@ describe("bookings: one round trip per write", () => {
 		const hold = await api("POST", `/api/occurrences/${other}/holds`, { body: { seats: 2 } });
 		expect(hold.status).toBe(201);
 		for (const call of [first, waiting, cancel, hold]) expect(d1Usage(call).queries).toBe(1);
+	});
+
+	it("books behind a long line without reading the line", async () => {
+		const id = await seated(1, 33);
+		const early: ApiResponse[] = [];
+		for (let n = 0; n < 41; n++) early.push(await book(id, 200 + n));
+		const late = await book(id, 300);
+		expect(late.body).toMatchObject({ status: "waitlisted", waitlist_position: 41 });
+		expect(d1Usage(late).queries).toBe(1);
+		// The end of the line is one index seek (max position), promotion stops at once (no seat)
+		// and nothing is renumbered: 40 bookings ahead cost what 1 does, give or take an index level.
+		const second = early[2] as ApiResponse;
+		expect(second.body.waitlist_position).toBe(2);
+		expect(d1Usage(late).rowsRead - d1Usage(second).rowsRead).toBeLessThanOrEqual(4);
 	});
 
 	it("reads a roster page in one query, rows read ≤ rows returned + 2", async () => {

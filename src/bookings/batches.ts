@@ -104,7 +104,7 @@ const promotedSeats = sql`(SELECT coalesce(sum(b.seats), 0) FROM bookings b
 
 /** Bookings that left the line earlier in this batch, ahead of the row being renumbered. */
 const leftAhead = sql`(SELECT count(*) FROM bookings l
-	WHERE l.occurrence_id = bookings.occurrence_id AND l.status != 'waitlisted'
+	WHERE l.occurrence_id = bookings.occurrence_id AND l.status IN ('cancelled', 'confirmed')
 	AND l.waitlist_position IS NOT NULL AND l.waitlist_position < bookings.waitlist_position)`;
 
 /**
@@ -121,15 +121,21 @@ export function settleWaitlist(db: Db, scope: SessionScope, now: number) {
 				version = version + 1
 			WHERE id IN (${scope}) AND ${promotedSeats} > 0`,
 		),
+		// Only the line behind the first who left moves: that bound is one uncorrelated seek, and
+		// NULL (nobody left, e.g. a plain booking) makes the update read no row of the line.
 		statement(
 			db,
 			sql`UPDATE bookings SET waitlist_position = waitlist_position - ${leftAhead}
-			WHERE occurrence_id IN (${scope}) AND status = 'waitlisted' AND ${leftAhead} > 0`,
+			WHERE occurrence_id IN (${scope}) AND status = 'waitlisted'
+			AND waitlist_position > (SELECT min(l.waitlist_position) FROM bookings l
+				WHERE l.occurrence_id IN (${scope}) AND l.status IN ('cancelled', 'confirmed')
+				AND l.waitlist_position IS NOT NULL)
+			AND ${leftAhead} > 0`,
 		),
 		statement(
 			db,
 			sql`UPDATE bookings SET waitlist_position = NULL
-			WHERE occurrence_id IN (${scope}) AND status != 'waitlisted'
+			WHERE occurrence_id IN (${scope}) AND status IN ('cancelled', 'confirmed')
 			AND waitlist_position IS NOT NULL`,
 		),
 	];
@@ -185,8 +191,8 @@ export function bookingStatements(db: Db, booking: NewBooking, now: number) {
 				seats, status, waitlist_position, manage_token_hash, version, created_at, updated_at)
 			SELECT o.calendar_id, o.id, ${booking.name}, ${booking.email}, ${booking.emailKey}, ${seats},
 				CASE WHEN ${fits} THEN 'confirmed' ELSE 'waitlisted' END,
-				CASE WHEN ${fits} THEN NULL ELSE (SELECT count(*) + 1 FROM bookings w
-					WHERE w.occurrence_id = o.id AND w.status = 'waitlisted') END,
+				CASE WHEN ${fits} THEN NULL ELSE (SELECT coalesce(max(w.waitlist_position), 0) + 1
+					FROM bookings w WHERE w.occurrence_id = o.id AND w.status = 'waitlisted') END,
 				${booking.tokenHash}, 1, ${now}, ${now}
 			FROM occurrences o
 			WHERE o.id = ${booking.occurrenceId} AND o.status = 'scheduled' AND o.start_at > ${now}
