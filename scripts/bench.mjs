@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { oneTimeSql, patternBodies } from "./bench/dataset.mjs";
 import { client, median, pool, round, summarize } from "./bench/measure.mjs";
 import { checkBudgets, printTable } from "./bench/report.mjs";
+import { bookingRush } from "./bench/rush.mjs";
 import { bundleSize, executeSql, prepareDeployment, startServer } from "./bench/server.mjs";
 import { applyMigrations, removeDir, root, rootToken } from "./lib/local-worker.mjs";
 
@@ -24,6 +25,9 @@ const { values: flags } = parseArgs({
 		"ratio-samples": { type: "string", default: "200" },
 		"big-calendar": { type: "string", default: "100000" },
 		concurrency: { type: "string", default: "8" },
+		"rush-clients": { type: "string", default: "200" },
+		"rush-sessions": { type: "string", default: "20" },
+		"rush-concurrency": { type: "string", default: "50" },
 		keep: { type: "boolean", default: false },
 	},
 });
@@ -240,6 +244,13 @@ async function run() {
 			ratio_median_of_pairs: round(pairRatio("bare")),
 			ratio_to_raw_rows_median_of_pairs: round(pairRatio("raw")),
 		};
+
+		step("booking rush: one popular session, then a spread load");
+		results.booking_rush = await bookingRush(call, {
+			clients: count("rush-clients"),
+			sessions: count("rush-sessions"),
+			width: count("rush-concurrency"),
+		});
 
 		await server.stop();
 		server = undefined;

@@ -4,6 +4,7 @@ import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { adminApp } from "./admin";
 import { requireAuth } from "./auth/authenticate";
+import { bookingRoutes, holdRoutes, sessionBookingRoutes } from "./bookings/routes";
 import { calendarRoutes } from "./calendars/routes";
 import { changeRoutes } from "./changes/routes";
 import { causeChain } from "./db/errors";
@@ -68,6 +69,9 @@ export function createApp() {
 	app.route("/api/patterns", splitRoutes);
 	app.route("/api", feedRoutes);
 	app.route("/api/occurrences", occurrenceRoutes);
+	app.route("/api/occurrences", sessionBookingRoutes);
+	app.route("/api/bookings", bookingRoutes);
+	app.route("/api/holds", holdRoutes);
 	app.route("/api/jobs", jobRoutes);
 	app.route("/api/keys", keyRoutes);
 	app.route("/api/changes", changeRoutes);

@@ -5,6 +5,7 @@ import {
 	sweepChanges,
 	sweepExpiredAdminSessions,
 	sweepExpiredIdempotencyKeys,
+	sweepHolds,
 	sweepOutbox,
 } from "./jobs/scheduled";
 import type { DeliveryMessage } from "./webhooks/outbox";
@@ -24,6 +25,7 @@ export default {
 		ctx.waitUntil(sweepExpiredIdempotencyKeys(env, controller.scheduledTime));
 		ctx.waitUntil(sweepExpiredAdminSessions(env, controller.scheduledTime));
 		ctx.waitUntil(sweepChanges(env, controller.scheduledTime));
+		ctx.waitUntil(sweepHolds(env, controller.scheduledTime));
 	},
 	// Webhook deliveries, one message each (wrangler.toml [[queues.consumers]]).
 	queue: (batch, env, _ctx) => deliverWebhooks(batch as MessageBatch<DeliveryMessage>, env),

@@ -123,12 +123,13 @@ describe("EXPLAIN QUERY PLAN: no hot statement walks the occurrences table", () 
 		// Each write also moves the calendar's version, by its primary key, in the same batch.
 		const bumps = log.filter((entry) => /^update "calendars"/i.test(entry.sql));
 		expect(bumps).toHaveLength(3);
-		// And appends its change row and that change's webhook deliveries (src/changes/record.ts).
+		// The cancel also ends the session's bookings and holds (two statements, same batch),
+		// and appends its change row and that change's webhook deliveries (src/changes/record.ts).
 		const feed = log.filter((entry) =>
 			/^insert into "(changes|webhook_deliveries)"/i.test(entry.sql),
 		);
 		expect(feed).toHaveLength(6);
-		expect(log).toHaveLength(7 + 6);
+		expect(log).toHaveLength(9 + 6);
 		expectIndexedOnly(await occurrencePlans(log), /INTEGER PRIMARY KEY \(rowid=\?\)/);
 	});
 

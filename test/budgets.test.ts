@@ -4,11 +4,12 @@ import { env } from "cloudflare:workers";
 import { Temporal } from "temporal-polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyUsage, meteredD1 } from "../src/db/client";
+import worker from "../src/index";
 import { type ApiResponse, api, d1Usage, present } from "./support/api";
 import { runCron } from "./support/cron";
 import { todayPlus } from "./support/dates";
 import { createOneTime, createPattern } from "./support/fixtures";
-import type { Occurrence } from "./support/types";
+import type { Booking, Occurrence } from "./support/types";
 
 const ZONE = "Europe/Paris";
 
@@ -212,7 +213,9 @@ describe("one resource: at most 2 round trips", () => {
 			// key again) and the calendar row whose version it moves, then the change row's statement
 			// and its outbox statement (the row again, the AUTOINCREMENT counter, the CTE of the
 			// previous insert, the live webhooks), all in the same batch.
-			expect(d1Usage(call).rowsRead).toBeLessThanOrEqual(5 + 8);
+			// A cancel also ends the session's bookings and holds in that batch: two probes of the row.
+			const cancel = call === calls[3];
+			expect(d1Usage(call).rowsRead).toBeLessThanOrEqual(cancel ? 7 + 8 : 5 + 8);
 		}
 		// The session and the calendar's version; then the change row with its two index entries
 		// and its AUTOINCREMENT counter.
@@ -290,9 +293,70 @@ describe("scheduled (the cron)", () => {
 			"SELECT count(*) AS n FROM patterns WHERE is_active = 1 AND deleted_at IS NULL",
 		).first<{ n: number }>();
 		expect(active?.n).toBeGreaterThan(timetable.length);
-		// Five chores, one statement each: the due-pattern scan, the sweeps of expired
-		// Idempotency-Keys and admin sessions, the outbox sweep and the change feed's retention.
-		expect(usage).toMatchObject({ queries: 5, rowsWritten: 0 });
-		expect(usage.rowsRead).toBeLessThanOrEqual(5);
+		// Six chores, one statement each: the due-pattern scan, the sweeps of expired
+		// Idempotency-Keys and admin sessions, the outbox sweep, the change feed's retention and the
+		// expired-hold probe.
+		expect(usage).toMatchObject({ queries: 6, rowsWritten: 0 });
+		expect(usage.rowsRead).toBeLessThanOrEqual(6);
+	});
+});
+
+describe("bookings: one round trip per write", () => {
+	const seated = async (capacity: number, hour: number) => {
+		const session = await createOneTime({ start_datetime: iso(monthStart + hour * 3_600_000) });
+		await api("PATCH", `/api/occurrences/${session.id}`, { body: { capacity } });
+		return session.id as number;
+	};
+	const book = (id: number, n: number) =>
+		api("POST", `/api/occurrences/${id}/bookings`, {
+			body: { name: `Budget ${n}`, email: `budget${n}.${id}@example.com` },
+		});
+
+	it("books, cancels with promotion and holds in one batch each", async () => {
+		const id = await seated(1, 30);
+		const first = await book(id, 1);
+		const waiting = await book(id, 2);
+		expect([first.status, waiting.status]).toEqual([201, 201]);
+		expect(waiting.body.status).toBe("waitlisted");
+		const cancel = await api("DELETE", `/api/bookings/${first.body.id}`);
+		expect(cancel.status).toBe(200);
+		expect((await api("GET", `/api/bookings/${waiting.body.id}`)).body.status).toBe("confirmed");
+		const other = await seated(3, 31);
+		const hold = await api("POST", `/api/occurrences/${other}/holds`, { body: { seats: 2 } });
+		expect(hold.status).toBe(201);
+		for (const call of [first, waiting, cancel, hold]) expect(d1Usage(call).queries).toBe(1);
+	});
+
+	it("books behind a long line without reading the line", async () => {
+		const id = await seated(1, 33);
+		const early: ApiResponse[] = [];
+		for (let n = 0; n < 41; n++) early.push(await book(id, 200 + n));
+		const late = await book(id, 300);
+		expect(late.body).toMatchObject({ status: "waitlisted", waitlist_position: 41 });
+		expect(d1Usage(late).queries).toBe(1);
+		// The end of the line is one index seek (max position), promotion stops at once (no seat)
+		// and nothing is renumbered: 40 bookings ahead cost what 1 does, give or take an index level.
+		const second = early[2] as ApiResponse<Booking>;
+		expect(second.body.waitlist_position).toBe(2);
+		expect(d1Usage(late).rowsRead - d1Usage(second).rowsRead).toBeLessThanOrEqual(4);
+	});
+
+	it("reads a roster page in one query, rows read ≤ rows returned + 2", async () => {
+		const id = await seated(5, 32);
+		for (let n = 0; n < 8; n++) await book(id, 100 + n);
+		const page = await api("GET", `/api/occurrences/${id}/bookings?limit=6`);
+		expect(page.status).toBe(200);
+		expect(page.body).toHaveLength(6);
+		expect(d1Usage(page).queries).toBe(1);
+		expect(d1Usage(page).rowsRead).toBeLessThanOrEqual(6 + 2);
+		const next = /<([^>]+)>; rel="next"/.exec(page.headers.get("Link") ?? "")?.[1];
+		expect(next).toBeDefined();
+		const rest = await api(
+			"GET",
+			new URL(next as string).pathname + new URL(next as string).search,
+		);
+		expect(rest.body).toHaveLength(2);
+		expect(d1Usage(rest).queries).toBe(1);
+		expect(d1Usage(rest).rowsRead).toBeLessThanOrEqual(2 + 2);
 	});
 });

@@ -222,6 +222,30 @@ const probes: Record<string, () => Promise<void>> = {
 		const ofB = await asA("GET", `/api/changes?limit=1000&calendar_id=${world.b}`);
 		expect(ofB.body.changes).toEqual([]);
 	},
+	// Bookings and holds refuse keys scoped to some calendars (403) until they are scoped in their
+	// SQL: such a key reaches no booking or hold at all, of B or of its own calendar.
+	createBooking: () =>
+		unchangedB(
+			() =>
+				asA("POST", `/api/occurrences/${world.sessionB}/bookings`, {
+					name: "Intruder",
+					email: "intruder@example.com",
+				}),
+			403,
+		),
+	listRoster: () =>
+		unchangedB(() => asA("GET", `/api/occurrences/${world.sessionB}/bookings`), 403),
+	createHold: () =>
+		unchangedB(() => asA("POST", `/api/occurrences/${world.sessionB}/holds`, { seats: 1 }), 403),
+	listBookingsOf: () =>
+		unchangedB(
+			() => asA("GET", `/api/bookings?email=a@example.com&${range().replace("&limit=1000", "")}`),
+			403,
+		),
+	getBooking: () => unchangedB(() => asA("GET", "/api/bookings/1"), 403),
+	updateBooking: () => unchangedB(() => asA("PATCH", "/api/bookings/1", { name: "x" }), 403),
+	cancelBooking: () => unchangedB(() => asA("DELETE", "/api/bookings/1"), 403),
+	releaseHold: () => unchangedB(() => asA("DELETE", "/api/holds/1"), 403),
 	// Endpoints subscribe to calendars' events: a scoped key may not manage any (403), so it can
 	// never read or redirect another calendar's events.
 	createWebhook: () =>

@@ -22,6 +22,8 @@ export function checkBudgets(results) {
 		2,
 		"rows",
 	);
+	check("booking rush invariant violations", results.booking_rush.violations.length, 0, "");
+	check("booking round trips", results.booking_rush.rush.queries_max, 1, "queries");
 	check("first materialization runs", results.first_materialization.complete ? 1 : 2, 1, "runs");
 	return budgets;
 }
@@ -59,6 +61,19 @@ export function printTable(results) {
 		[
 			"framework overhead",
 			`API p50 ${results.framework_overhead.api_p50_ms} ms, bare handler with the same output ${results.framework_overhead.bare_same_output_p50_ms} ms, raw D1 rows ${results.framework_overhead.bare_raw_rows_p50_ms} ms; median paired ratio ${results.framework_overhead.ratio_median_of_pairs}× (${results.framework_overhead.ratio_to_raw_rows_median_of_pairs}× to raw rows)`,
+		],
+		...[
+			["booking rush (one session, 20 seats)", results.booking_rush.rush],
+			["booking spread load", results.booking_rush.spread],
+		].map(([name, run]) => [
+			name,
+			`${run.requests} bookings at ${results.booking_rush.concurrency} in flight: ${run.per_second}/s, p50 ${run.p50_ms} ms, p95 ${run.p95_ms} ms; ${run.queries_max} query; ${run.confirmed} confirmed, ${run.waitlisted} waitlisted`,
+		]),
+		[
+			"booking invariant",
+			results.booking_rush.violations.length === 0
+				? "never overbooked; counts match the rosters; lines 1..n"
+				: results.booking_rush.violations.join("; "),
 		],
 		["bundle", `${results.bundle.minifiedKiB} KiB minified, ${results.bundle.gzipKiB} KiB gzip`],
 	];

@@ -7,6 +7,7 @@ import { addDays, startOfLocalDay } from "../recurrence";
 import { type AdminContext, type AdminEnv, canWrite, viewScope } from "./env";
 import { Select } from "./fields";
 import { noticeFor } from "./forms";
+import { seatsLabel } from "./roster";
 import { Page, StatusBadge } from "./ui";
 import {
 	COMMON_ZONES,
@@ -49,6 +50,7 @@ const SessionLink: FC<{ row: OccurrenceRow; timezone: string; compact?: boolean 
 			{compact ? "" : `–${localParts(row.endAt, timezone).time}`}
 		</span>
 		<span class="n">{row.title}</span>
+		{row.capacity !== null && <span class="seats">{seatsLabel(row)}</span>}
 		{(!compact || row.status !== "scheduled") && <StatusBadge status={row.status} />}
 	</a>
 );

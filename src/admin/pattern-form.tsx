@@ -35,6 +35,7 @@ export const patternLabels: Record<string, string> = {
 	count: "Number of sessions",
 	months_ahead: "Months to generate ahead",
 	from: "Change from (date)",
+	capacity: "Capacity (seats per session)",
 };
 
 /** "Mon, Wed at 09:30 Europe/Paris, every 2 weeks, 60 min" */
@@ -68,6 +69,7 @@ export const patternForm = (row: PatternRow) =>
 		start_date: row.startDate,
 		end_date: row.endDate,
 		is_active: row.isActive,
+		capacity: row.capacity === null ? "" : row.capacity,
 		version: row.version,
 	});
 
@@ -101,6 +103,8 @@ export function patternBody(form: FormData) {
 		duration_minutes: read.number("duration_minutes"),
 		end_date: read.text("end_date") || null,
 		is_active: read.checked("is_active"),
+		// Blank is unlimited; a form without the field (older pages) leaves capacity as it is.
+		capacity: form.has("capacity") ? (read.number("capacity") ?? null) : undefined,
 	};
 }
 
@@ -150,6 +154,16 @@ export const PatternForm: FC<{
 				/>
 				<ZoneSelect value={value("timezone")} errors={errors} />
 				<DurationInput value={value("duration_minutes")} errors={errors} />
+				<Input
+					name="capacity"
+					label="Capacity (seats per session)"
+					type="number"
+					min={1}
+					max={10000}
+					value={value("capacity")}
+					errors={errors}
+					hint="Blank: unlimited. Reaches future sessions without a capacity of their own."
+				/>
 				<Input
 					name="interval"
 					label="Repeat every (weeks)"

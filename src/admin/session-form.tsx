@@ -13,6 +13,7 @@ export const sessionLabels: Record<string, string> = {
 	start_time: "Start time",
 	duration_minutes: "Duration (minutes)",
 	timezone: "Time zone",
+	capacity: "Capacity (seats)",
 };
 
 /** A stored session as form values, its start read in its own time zone. */
@@ -25,6 +26,7 @@ export function sessionForm(row: OccurrenceRow) {
 		start_time: start.time,
 		duration_minutes: row.durationMinutes,
 		timezone: row.timezone,
+		capacity: row.capacity === null ? "" : row.capacity,
 		version: row.version,
 	});
 }
@@ -38,6 +40,11 @@ export function sessionBody(form: FormData, timezone: string) {
 		start_datetime: zonedDateTime(read.text("start_date"), read.text("start_time"), timezone),
 		duration_minutes: read.number("duration_minutes"),
 	};
+}
+
+/** The edit form's capacity: blank is unlimited (null). */
+export function sessionCapacity(form: FormData) {
+	return form.has("capacity") ? (formReader(form).number("capacity") ?? null) : undefined;
 }
 
 /** API errors by form field: the one start_datetime is shown on the date and time pair. */
@@ -84,6 +91,16 @@ export const SessionForm: FC<{
 				/>
 				{!fixedZone && <ZoneSelect value={value("timezone")} errors={errors} />}
 				<DurationInput value={value("duration_minutes")} errors={errors} />
+				{fixedZone && (
+					<Input
+						name="capacity"
+						label="Capacity (seats)"
+						type="number"
+						value={value("capacity")}
+						errors={errors}
+						hint="Blank: unlimited. Gives this session its own; pattern changes no longer reach it."
+					/>
+				)}
 			</div>
 			<div class="actions">
 				<button type="submit">{submit}</button>

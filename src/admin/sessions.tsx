@@ -14,7 +14,14 @@ import {
 import { type AdminContext, type AdminEnv, assertCanWrite, canWrite } from "./env";
 import { ErrorSummary } from "./fields";
 import { attempt, type Errors, formOf, formReader, noticeFor, readForm, validated } from "./forms";
-import { SessionForm, sessionBody, sessionErrors, sessionForm } from "./session-form";
+import { seatsLabel } from "./roster";
+import {
+	SessionForm,
+	sessionBody,
+	sessionCapacity,
+	sessionErrors,
+	sessionForm,
+} from "./session-form";
 import { FormPage, Page, PostForm, StatusBadge } from "./ui";
 import { localParts, longDay, realDate, todayIn } from "./zoned";
 
@@ -136,6 +143,11 @@ async function sessionPage(
 					)}
 					<dt>Duration</dt>
 					<dd>{row.durationMinutes} minutes</dd>
+					<dt>Seats</dt>
+					<dd>
+						{row.capacity === null ? `${row.booked} booked (unlimited)` : seatsLabel(row)}{" "}
+						<a href={`/admin/sessions/${row.id}/bookings`}>Roster</a>
+					</dd>
 					<dt>Status</dt>
 					<dd>
 						<StatusBadge status={row.status} />
@@ -180,7 +192,10 @@ sessionPages.post("/sessions/:id", async (c) => {
 	const row = await findOccurrence(c.var.db, id, c.var.principal);
 	const form = await readForm(c);
 	const result = await attempt(async () => {
-		const body = validated(UpdateOccurrenceBody, sessionBody(form, row.timezone));
+		const body = validated(UpdateOccurrenceBody, {
+			...sessionBody(form, row.timezone),
+			capacity: sessionCapacity(form),
+		});
 		// Any write makes a pattern session an exception, so an unchanged form writes nothing.
 		const changes = {
 			title: body.title === row.title ? undefined : body.title,
@@ -188,6 +203,8 @@ sessionPages.post("/sessions/:id", async (c) => {
 			startAt: body.start_datetime === row.startAt ? undefined : body.start_datetime,
 			durationMinutes:
 				body.duration_minutes === row.durationMinutes ? undefined : body.duration_minutes,
+			capacity:
+				body.capacity === undefined || body.capacity === row.capacity ? undefined : body.capacity,
 		};
 		if (Object.values(changes).every((value) => value === undefined)) return undefined;
 		return updateOccurrence(c.var.db, id, changes, {

@@ -105,8 +105,36 @@ async function recordUse(env: Env, keyId: number, now: number) {
 	}
 }
 
+/** GET or DELETE /api/bookings/{id}?token=…: the attendee's own link, with no API key. */
+const manageTokenPath = /^\/api\/bookings\/(\d{1,15})\/?$/;
+
+function manageTokenPrincipal(method: string, url: URL): Principal | undefined {
+	const token = url.searchParams.get("token");
+	if (!token || !["GET", "HEAD", "DELETE"].includes(method)) return undefined;
+	const id = manageTokenPath.exec(url.pathname)?.[1];
+	if (id === undefined) return undefined;
+	// No scopes: it opens only the booking whose token hash it matches (src/bookings/routes.ts).
+	return {
+		id: `booking:${id}`,
+		keyId: null,
+		scopes: new Set(),
+		secret: null,
+		manageToken: token,
+		calendarIds: null,
+	};
+}
+
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const url = new URL(c.req.url);
+	const attendee =
+		c.req.header("Authorization") === undefined
+			? manageTokenPrincipal(c.req.method, url)
+			: undefined;
+	if (attendee) {
+		// The route looks the booking up by id and token hash together: nothing else opens.
+		c.set("principal", attendee);
+		return next();
+	}
 	let use: (() => Promise<void>) | undefined;
 	const principal = await authenticate(c.env, c.var.db, c.req.header("Authorization"), url, {
 		address: c.req.header("CF-Connecting-IP"),

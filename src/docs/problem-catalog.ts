@@ -27,12 +27,24 @@ export const problemCatalog = {
 		detail: "PUT is not allowed here; use DELETE, GET, HEAD, PATCH.",
 	},
 	gone: {
-		when: "A change-feed cursor older than the feed's retention (30 days): resync with range queries and start a new walk without a cursor.",
+		when: "A change-feed cursor older than the feed's retention (30 days): resync with range queries and start a new walk without a cursor. Also a hold that expired, was released or was already converted into a booking.",
 		detail: "This cursor is older than the 30 days changes are kept; resync.",
 	},
 	conflict: {
 		when: "The state forbids it (completing a cancelled session), or a request with the same Idempotency-Key is still running.",
 		detail: "Cannot complete occurrence 7: it is already cancelled.",
+	},
+	full: {
+		when: "A booking without a waitlist, or a hold, asks for more seats than the session has free.",
+		detail: "Occurrence 7 has 0 seats free and no waitlist.",
+	},
+	not_bookable: {
+		when: "Booking or holding seats on a cancelled, completed or already started session.",
+		detail: "Occurrence 7 is cancelled: it takes no bookings.",
+	},
+	already_booked: {
+		when: "The address already has a live booking on the session; `booking_id` names it.",
+		detail: "ada@example.com already holds booking 12 on occurrence 7.",
 	},
 	precondition_failed: {
 		when: "If-Match names a version that is no longer current.",

@@ -13,6 +13,8 @@ export interface Principal extends CalendarScope {
 	feed?: { tokenId: number; patternId: number | null };
 	/** When the API key expires (epoch ms); null or absent for the root token and lasting keys. */
 	expiresAt?: number | null;
+	/** A booking's manage token (?token= without an API key): opens GET/DELETE of that booking only. */
+	manageToken?: string;
 }
 
 export interface AppEnv {

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { ApiError } from "./problem";
 
-type Kind = "pattern" | "occurrence";
-const prefix: Record<Kind, string> = { pattern: "p", occurrence: "o" };
+type Kind = "pattern" | "occurrence" | "booking";
+const prefix: Record<Kind, string> = { pattern: "p", occurrence: "o", booking: "b" };
 
 // Lists and feeds get hono/etag's hash of their bytes (app.ts); single resources use these tags,
 // which their handlers compare before any serialization.

@@ -12,6 +12,11 @@ export const ProblemSchema = z
 		status: z.number().int().openapi({ example: 400 }),
 		detail: z.string().openapi({ example: "weekday: Weekday is 0 (Monday) to 6 (Sunday)." }),
 		instance: z.string().openapi({ example: "/api/patterns" }),
+		booking_id: z
+			.number()
+			.int()
+			.optional()
+			.openapi({ description: "already_booked: the live booking of that address", example: 12 }),
 		errors: z
 			.array(z.object({ path: z.string(), message: z.string() }))
 			.optional()

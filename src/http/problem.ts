@@ -21,6 +21,9 @@ export const problemTypes = {
 	not_found: { status: 404, title: "Not found" },
 	method_not_allowed: { status: 405, title: "Method not allowed" },
 	conflict: { status: 409, title: "Conflict" },
+	full: { status: 409, title: "No seats left" },
+	not_bookable: { status: 409, title: "Session not bookable" },
+	already_booked: { status: 409, title: "Already booked" },
 	gone: { status: 410, title: "Gone" },
 	precondition_failed: { status: 412, title: "Precondition failed" },
 	payload_too_large: { status: 413, title: "Request body too large" },
@@ -40,17 +43,24 @@ export class ApiError extends Error {
 	readonly code: ProblemCode;
 	readonly errors?: FieldError[];
 	readonly headers?: Record<string, string>;
+	/** Extension members of the problem (RFC 9457 §3.2), e.g. the booking an already_booked names. */
+	readonly extra?: Record<string, unknown>;
 
 	constructor(
 		code: ProblemCode,
 		detail: string,
-		options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+		options: {
+			errors?: FieldError[];
+			headers?: Record<string, string>;
+			extra?: Record<string, unknown>;
+		} = {},
 	) {
 		super(detail);
 		this.name = "ApiError";
 		this.code = code;
 		this.errors = options.errors;
 		this.headers = options.headers;
+		this.extra = options.extra;
 	}
 
 	get status(): ContentfulStatusCode {
@@ -69,6 +79,7 @@ export function problemResponse(c: Context, error: ApiError): Response {
 		status,
 		detail: error.message,
 		instance: new URL(c.req.url).pathname,
+		...error.extra,
 		...(error.errors ? { errors: error.errors } : {}),
 	};
 	return new Response(JSON.stringify(body), {

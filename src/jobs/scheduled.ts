@@ -1,3 +1,4 @@
+import { sweepExpiredHolds } from "../bookings/sweep";
 import { sweepOldChanges } from "../changes/service";
 import { cronPageSize, horizonMonths } from "../config";
 import { createDb, emptyUsage, meteredSession } from "../db/client";
@@ -81,4 +82,13 @@ export async function sweepChanges(env: Env, now: number) {
 	if (deleted > 0)
 		console.log(JSON.stringify({ event: "changes_sweep", trigger: "cron", deleted }));
 	return deleted;
+}
+
+/** And the bookings': holds past their expiry end, and the waitlists they blocked move up. */
+export async function sweepHolds(env: Env, now: number) {
+	const settled = await sweepExpiredHolds(primaryDb(env), now);
+	if (settled > 0) {
+		console.log(JSON.stringify({ event: "hold_sweep", trigger: "cron", sessions: settled }));
+	}
+	return settled;
 }

@@ -114,6 +114,7 @@ occurrenceRoutes.openapi(
 				description: body.description,
 				startAt: body.start_datetime,
 				durationMinutes: body.duration_minutes,
+				capacity: body.capacity,
 			},
 			{
 				now: Date.now(),

@@ -13,6 +13,15 @@ import {
 } from "../lib/fields";
 import type { OneTimeFields } from "./service";
 
+/** Seats of a session or of a pattern's sessions: 1–10,000, or null for unlimited. */
+export const capacity = z
+	.number()
+	.int("Capacity is a whole number, 1 to 10000, or null.")
+	.min(1, "Capacity is 1 to 10000, or null.")
+	.max(10_000, "Capacity is 1 to 10000, or null.")
+	.nullable()
+	.openapi({ example: 20, description: "Seats; null = unlimited" });
+
 export const CreateOccurrenceBody = z
 	.object({
 		title,
@@ -38,6 +47,7 @@ export const UpdateOccurrenceBody = z
 		description: description.optional(),
 		start_datetime: sessionStart.optional(),
 		duration_minutes: durationMinutes.optional(),
+		capacity: capacity.optional(),
 	})
 	.openapi("UpdateOccurrence", { example: { start_datetime: "2026-02-14T11:00:00Z" } });
 
@@ -93,6 +103,15 @@ export const OccurrenceSchema = z
 		timezone: z.string(),
 		calendar_id: z.number().int().openapi({ description: "The calendar it belongs to" }),
 		start_local: z.string(),
+		capacity: z.number().int().nullable().openapi({ description: "Seats; null = unlimited" }),
+		booked: z.number().int().openapi({ description: "Seats of confirmed bookings" }),
+		held: z.number().int().openapi({ description: "Seats under live holds" }),
+		waitlisted: z.number().int().openapi({ description: "Seats waiting in line" }),
+		available: z
+			.number()
+			.int()
+			.nullable()
+			.openapi({ description: "capacity − booked − held, never below 0; null when unlimited" }),
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
@@ -114,6 +133,11 @@ export const OccurrenceSchema = z
 			timezone: "Europe/Paris",
 			calendar_id: 1,
 			start_local: "2026-01-06T07:30:00+01:00",
+			capacity: 20,
+			booked: 12,
+			held: 2,
+			waitlisted: 0,
+			available: 6,
 			created_at: "2026-01-01T09:00:00.123Z",
 			updated_at: "2026-01-01T09:00:00.123Z",
 		},

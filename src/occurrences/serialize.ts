@@ -1,3 +1,4 @@
+import { seatsJson } from "../bookings/seats";
 import type { OccurrenceRow } from "../db/schema";
 import { isoUtc, zonedIso } from "../recurrence";
 
@@ -19,6 +20,7 @@ export function occurrenceJson(row: OccurrenceRow) {
 		timezone: row.timezone,
 		calendar_id: row.calendarId,
 		start_local: zonedIso(row.startAt, row.timezone),
+		...seatsJson(row),
 		created_at: isoUtc(row.createdAt),
 		updated_at: isoUtc(row.updatedAt),
 	};

@@ -1,4 +1,5 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { capacityChangedStatements, sessionCancelledStatements } from "../bookings/batches";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion, calendarOfOccurrence } from "../calendars/version";
 import { changeRows, occurrenceEvent } from "../changes/record";
@@ -96,6 +97,8 @@ export interface OccurrenceChanges {
 	description?: string;
 	startAt?: number;
 	durationMinutes?: number;
+	/** Gives the session a capacity of its own (own_capacity): pattern changes no longer reach it. */
+	capacity?: number | null;
 }
 
 /** Why a guarded single-row write matched nothing: the row is gone, stale, or in the wrong state. */
@@ -138,11 +141,15 @@ export async function updateOccurrence(
 ): Promise<OccurrenceRow> {
 	const startAt = changes.startAt ?? sql`${occurrences.startAt}`;
 	const duration = changes.durationMinutes ?? sql`${occurrences.durationMinutes}`;
-	const [[row]] = await db.batch([
+	const { capacity, ...fields } = changes;
+	const seatStatements =
+		capacity === undefined ? [] : capacityChangedStatements(db, id, options.now);
+	const results = await db.batch([
 		db
 			.update(occurrences)
 			.set({
-				...changes,
+				...fields,
+				...(capacity === undefined ? {} : { capacity, ownCapacity: true }),
 				endAt: sql`${startAt} + ${duration} * 60000`,
 				isException: sql`${occurrences.patternId} IS NOT NULL`,
 				version: sql`${occurrences.version} + 1`,
@@ -151,8 +158,14 @@ export async function updateOccurrence(
 			.where(and(visibleOccurrence(id, options.scope), versionIs(options.requiredVersion)))
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
+		// Right after the bump: its changes() says whether the session row changed.
 		...sessionChanged(db, id, options.now),
+		...seatStatements,
 	]);
+	const [updated] = results[0] as OccurrenceRow[];
+	// A capacity change ends with a read of the settled row (its counts moved).
+	const settled = seatStatements.length ? (results.at(-1) as OccurrenceRow[]) : [];
+	const row = updated && (settled[0] ?? updated);
 	return row ?? explainMiss(db, id, options, () => undefined);
 }
 
@@ -177,6 +190,8 @@ export async function transitionOccurrence(
 				...(transition.markException
 					? { isException: sql`${occurrences.patternId} IS NOT NULL` }
 					: {}),
+				// Its bookings and holds are cancelled in the same batch (below).
+				...(to === "cancelled" ? { booked: 0, held: 0, waitlisted: 0 } : {}),
 				version: sql`${occurrences.version} + 1`,
 				updatedAt: options.now,
 			})
@@ -189,7 +204,9 @@ export async function transitionOccurrence(
 			)
 			.returning(),
 		bumpCalendarVersion(db, options.now, { ifChanged: true, calendarId: calendarOfOccurrence(id) }),
+		// Right after the bump: its changes() says whether the session row changed.
 		...sessionChanged(db, id, options.now),
+		...(to === "cancelled" ? sessionCancelledStatements(db, id, options.now) : []),
 	]);
 	return (
 		row ??

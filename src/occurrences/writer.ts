@@ -99,8 +99,10 @@ export function insertSlotsInChunks(db: Db, slots: SlotTuple[], now: number) {
 export const followsPattern = (patternId: number, now: number) => sql`
 	pattern_id = ${patternId} AND start_at >= ${now} AND status = 'scheduled' AND is_exception = 0`;
 
-/** A session a person has handled: cancelled, completed or edited by hand. */
-export const handledByHand = sql`(${occurrences.status} != 'scheduled' OR ${occurrences.isException} = 1)`;
+/** A session a person has handled: cancelled, completed, edited by hand, or booked (bookings never move). */
+export const handledByHand = sql`(${occurrences.status} != 'scheduled' OR ${occurrences.isException} = 1
+	OR EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = ${occurrences.id})
+	OR EXISTS (SELECT 1 FROM holds h WHERE h.occurrence_id = ${occurrences.id}))`;
 
 /**
  * When a series moves to a new rule (a new time, zone or days), a day whose session somebody

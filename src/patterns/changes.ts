@@ -17,6 +17,8 @@ export function patternChanges(body: z.output<typeof UpdatePatternBody>): Patter
 		durationMinutes: body.duration_minutes,
 		endDate: body.end_date,
 		isActive: body.is_active,
+		capacity: body.capacity,
+		waitlist: body.waitlist,
 	};
 	for (const key of Object.keys(changes) as (keyof PatternChanges)[]) {
 		if (changes[key] === undefined) delete changes[key];

@@ -11,12 +11,19 @@ import { createPatternFromBody } from "./create";
 import {
 	CreatePatternBody,
 	DeletePatternQuery,
+	keptBookedSessions,
 	ListPatternsQuery,
 	PatternSchema,
 	UpdatePatternBody,
 } from "./schemas";
 import { patternJson } from "./serialize";
-import { deletePattern, findPattern, listPatterns, updatePattern } from "./service";
+import {
+	deletePattern,
+	findPattern,
+	listPatterns,
+	type PatternWrite,
+	updatePattern,
+} from "./service";
 
 const tags = ["Patterns"];
 const etagHeader = {
@@ -134,9 +141,13 @@ patternRoutes.openapi(
 			scope: c.var.principal,
 		});
 		c.header("ETag", etagOf("pattern", pattern.id, pattern.version));
-		return c.json(patternJson(pattern), 200);
+		return c.json({ ...patternJson(pattern), ...keptJson(pattern) }, 200);
 	},
 );
+
+/** Booked sessions a write left as they were (bookings never move), when there are any. */
+const keptJson = (write: PatternWrite) =>
+	write.keptBookedSessions ? { kept_booked_sessions: write.keptBookedSessions } : {};
 
 patternRoutes.openapi(
 	createRoute({
@@ -148,7 +159,7 @@ patternRoutes.openapi(
 		request: { ...onePattern, query: DeletePatternQuery },
 		responses: {
 			200: jsonResponse(
-				z.object({ message: z.string() }).openapi({
+				z.object({ message: z.string(), kept_booked_sessions: keptBookedSessions }).openapi({
 					example: {
 						message:
 							"Pattern 42 deleted, with its future unedited sessions; past and edited sessions remain.",
@@ -163,7 +174,7 @@ patternRoutes.openapi(
 		const id = c.req.valid("param").id;
 		const flag = c.req.valid("query").delete_future ?? "true";
 		const deleteFuture = ["true", "True", "1"].includes(flag);
-		await deletePattern(c.var.db, id, {
+		const write = await deletePattern(c.var.db, id, {
 			now: Date.now(),
 			deleteFuture,
 			requiredVersion: requiredVersion(c, "pattern", id),
@@ -172,6 +183,6 @@ patternRoutes.openapi(
 		const message = deleteFuture
 			? `Pattern ${id} deleted, with its future unedited sessions; past and edited sessions remain.`
 			: `Pattern ${id} deactivated; its sessions remain and no new ones will be generated.`;
-		return c.json({ message }, 200);
+		return c.json({ message, ...keptJson(write) }, 200);
 	},
 );

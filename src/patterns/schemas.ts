@@ -12,6 +12,7 @@ import {
 	wallTime,
 	weekday,
 } from "../lib/fields";
+import { capacity } from "../occurrences/schemas";
 import type { PatternFields } from "./service";
 
 const weekdays = z
@@ -51,6 +52,11 @@ const ruleFields = {
 	end_date: calendarDate.nullable().optional(),
 	is_active: z.boolean().optional(),
 	calendar_id: calendarIdField.optional(),
+	capacity: capacity.optional(),
+	waitlist: z
+		.boolean()
+		.optional()
+		.openapi({ description: "When full, new bookings wait in line (default true)" }),
 };
 
 const oneWeekdayField = (body: { weekday?: number; weekdays?: number[] }, ctx: z.RefinementCtx) => {
@@ -105,6 +111,8 @@ export const UpdatePatternBody = z
 		duration_minutes: ruleFields.duration_minutes,
 		end_date: ruleFields.end_date,
 		is_active: ruleFields.is_active,
+		capacity: ruleFields.capacity,
+		waitlist: ruleFields.waitlist,
 	})
 	.superRefine(oneWeekdayField)
 	.openapi("UpdatePattern", { example: { time: "08:00", duration_minutes: 45 } });
@@ -126,9 +134,21 @@ export const patternExample = {
 	end_date: null,
 	is_active: true,
 	calendar_id: 1,
+	capacity: 20,
+	waitlist: true,
 	created_at: "2026-01-01T09:00:00.123Z",
 	updated_at: "2026-01-01T09:00:00.123Z",
 };
+
+/** On a pattern write's response: booked future sessions it kept as they were. */
+export const keptBookedSessions = z
+	.array(z.number().int())
+	.optional()
+	.openapi({
+		description:
+			"Ids of booked sessions the write kept where they were (bookings never move): their day may no longer be in the rule.",
+		example: [41, 48],
+	});
 
 export const PatternSchema = z
 	.object({
@@ -148,6 +168,9 @@ export const PatternSchema = z
 		end_date: z.string().nullable(),
 		is_active: z.boolean(),
 		calendar_id: z.number().int().openapi({ description: "The calendar it belongs to" }),
+		capacity: z.number().int().nullable(),
+		waitlist: z.boolean(),
+		kept_booked_sessions: keptBookedSessions,
 		created_at: z.string(),
 		updated_at: z.string(),
 	})
@@ -194,5 +217,7 @@ export function createdPatternFields(
 		startDate: body.start_date,
 		endDate: body.end_date ?? null,
 		isActive: body.is_active ?? true,
+		capacity: body.capacity ?? null,
+		waitlist: body.waitlist ?? true,
 	};
 }

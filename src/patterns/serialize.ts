@@ -20,6 +20,8 @@ export function patternJson(pattern: PatternRow) {
 		end_date: pattern.endDate,
 		is_active: pattern.isActive,
 		calendar_id: pattern.calendarId,
+		capacity: pattern.capacity,
+		waitlist: pattern.waitlist,
 		created_at: isoUtc(pattern.createdAt),
 		updated_at: isoUtc(pattern.updatedAt),
 	};

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
+import { hasNoBookings, patternCapacityStatements } from "../bookings/batches";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import { changeRows } from "../changes/record";
@@ -40,6 +41,9 @@ export interface PatternFields {
 	endDate: string | null;
 	isActive: boolean;
 	calendarId: number;
+	/** Seats per session (null = unlimited) and whether a full session keeps a waitlist. */
+	capacity: number | null;
+	waitlist: boolean;
 }
 
 export type PatternChanges = Partial<Omit<PatternFields, "startDate" | "calendarId">>;
@@ -196,6 +200,14 @@ export const advancePattern = (db: Db, id: number, from: number, changes: Partia
 const outraced = /NOT NULL constraint failed: patterns\.version/;
 
 /** Awaits a batch led by advancePattern; undefined when another write got there first. */
+/** Future sessions of the pattern that a write left in place because they have bookings. */
+const keptBookedSessions = (db: Db, id: number, now: number) =>
+	db
+		.select({ id: occurrences.id })
+		.from(occurrences)
+		.where(and(followsPattern(id, now), sql`NOT (${hasNoBookings})`))
+		.orderBy(asc(occurrences.startAt));
+
 export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
 	try {
 		return await batch;
@@ -226,7 +238,7 @@ export function updatePattern(
 	id: number,
 	changes: PatternChanges,
 	options: UpdateOptions,
-): Promise<PatternRow> {
+): Promise<PatternWrite> {
 	return retryLostRace(options.requiredVersion, id, () =>
 		tryUpdatePattern(db, id, changes, options),
 	);
@@ -237,7 +249,7 @@ async function tryUpdatePattern(
 	id: number,
 	changes: PatternChanges,
 	options: UpdateOptions,
-): Promise<PatternRow | undefined> {
+): Promise<PatternWrite | undefined> {
 	const { now } = options;
 	// One round trip reads the pattern and its future sessions handled by hand.
 	const [found, handled] = await db.batch([
@@ -301,7 +313,7 @@ async function tryUpdatePattern(
 		if (movesSlots) {
 			sessionWrites.push(
 				...sessionsDeleted(db, id, now, now),
-				db.delete(occurrences).where(followsPattern(id, now)),
+				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
 			);
 		}
 	}
@@ -343,16 +355,32 @@ async function tryUpdatePattern(
 			...changeRows(db, sessionsCreated(now)),
 		);
 	}
+	if ("capacity" in changes) {
+		sessionWrites.push(...patternCapacityStatements(db, id, next.capacity, now));
+	}
+	// Booked sessions stayed where they were (bookings never move): the response names them.
+	const keptAt = movesSlots ? sessionWrites.push(keptBookedSessions(db, id, now)) : 0;
+	const patternChange = patternChanged(db, id, "updated", now);
+	// Its place in the batch: after the pattern's update and change statements.
+	const keptIndex = keptAt && keptAt + patternChange.length;
 	const results = await unlessOutraced(
 		db.batch([
 			patternUpdate,
-			...patternChanged(db, id, "updated", now),
+			...patternChange,
 			...sessionWrites,
 			bumpCalendarVersion(db, now, { calendarId: current.calendarId }),
 		]),
 	);
-	return results?.[0][0];
+	const row = results?.[0][0];
+	if (!row || !keptIndex) return row;
+	return withKept(row, results[keptIndex] as { id: number }[]);
 }
+
+/** A pattern write's row, with the booked sessions it kept as they were (PatternWrite). */
+export type PatternWrite = PatternRow & { keptBookedSessions?: number[] };
+
+const withKept = (row: PatternRow, kept: { id: number }[]): PatternWrite =>
+	kept.length ? { ...row, keptBookedSessions: kept.map((session) => session.id) } : row;
 
 /**
  * Deletes (soft) a pattern and, with deleteFuture, its future sessions that still follow it;
@@ -362,7 +390,7 @@ export function deletePattern(
 	db: Db,
 	id: number,
 	options: { now: number; deleteFuture: boolean; requiredVersion?: number; scope: CalendarScope },
-): Promise<PatternRow> {
+): Promise<PatternWrite> {
 	return retryLostRace(options.requiredVersion, id, () => tryDeletePattern(db, id, options));
 }
 
@@ -370,7 +398,7 @@ async function tryDeletePattern(
 	db: Db,
 	id: number,
 	options: { now: number; deleteFuture: boolean; requiredVersion?: number; scope: CalendarScope },
-): Promise<PatternRow | undefined> {
+): Promise<PatternWrite | undefined> {
 	const { now } = options;
 	const current = await findPattern(db, id, options.scope);
 	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
@@ -387,12 +415,16 @@ async function tryDeletePattern(
 				patternUpdate,
 				...patternChanged(db, id, "deleted", now),
 				...sessionsDeleted(db, id, now, now),
-				db.delete(occurrences).where(followsPattern(id, now)),
+				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
 				bump,
+				keptBookedSessions(db, id, now),
 			])
 		: db.batch([patternUpdate, ...patternChanged(db, id, "updated", now), bump]);
 	const results = await unlessOutraced<[PatternRow[], ...unknown[]]>(batch);
-	return results?.[0][0];
+	const row = results?.[0][0];
+	if (!row || !options.deleteFuture) return row;
+	// The kept sessions are the batch's last statement.
+	return withKept(row, results.at(-1) as { id: number }[]);
 }
 
 /** The pattern's change, after the version-guarded write that fails the batch if outraced. */
@@ -411,7 +443,12 @@ export const sessionsDeleted = (db: Db, patternId: number, from: number, now: nu
 		type: "occurrence",
 		op: "deleted",
 		event: "occurrence.deleted",
-		rows: { where: followsPattern(patternId, from) },
+		// Exactly the sessions the write then deletes: a session with bookings is kept.
+		rows: {
+			where: sql`${followsPattern(patternId, from)}
+				AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = t.id)
+				AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.occurrence_id = t.id)`,
+		},
 		now,
 	});
 
@@ -423,8 +460,8 @@ export const sessionsDeleted = (db: Db, patternId: number, from: number, now: nu
 async function retryLostRace(
 	requiredVersion: number | undefined,
 	id: number,
-	attempt: () => Promise<PatternRow | undefined>,
-): Promise<PatternRow> {
+	attempt: () => Promise<PatternWrite | undefined>,
+): Promise<PatternWrite> {
 	for (let tries = 1; ; tries++) {
 		const pattern = await attempt();
 		if (pattern) return pattern;

@@ -93,7 +93,7 @@ function newSeriesEnd(
 
 function fieldsOf(pattern: PatternRow): PatternFields {
 	const { title, description, weekdays, interval, count, time, timezone } = pattern;
-	const { durationMinutes, startDate, endDate, isActive, calendarId } = pattern;
+	const { durationMinutes, startDate, endDate, isActive, calendarId, capacity, waitlist } = pattern;
 	return {
 		title,
 		description,
@@ -107,6 +107,8 @@ function fieldsOf(pattern: PatternRow): PatternFields {
 		endDate,
 		isActive,
 		calendarId,
+		capacity,
+		waitlist,
 	};
 }
 
@@ -139,8 +141,12 @@ export function planSplit(
 	const fromFirstDay = rows.filter(
 		(row) => row.originalStartAt !== null && row.originalStartAt >= firstDay,
 	);
+	// A booked session stays in the old series as it is (bookings never move).
 	const moves = (row: OccurrenceRow) =>
-		row.status === "scheduled" && !row.isException && row.startAt >= cut;
+		row.status === "scheduled" &&
+		!row.isException &&
+		row.startAt >= cut &&
+		row.booked + row.held + row.waitlisted === 0;
 	const moved = fromFirstDay.filter(moves);
 	const kept = fromFirstDay.filter((row) => !moves(row));
 
@@ -163,9 +169,8 @@ export function planSplit(
 			updatedAt: now,
 		},
 		newPattern: {
-			// The new series stays in its calendar and keeps its seats unless the split changes them.
-			capacity: current.capacity,
-			waitlist: current.waitlist,
+			// The new series stays in its calendar and keeps its seats unless the split changes them
+			// (fields carry them, from the current pattern or the split's changes).
 			...fields,
 			frequency: "weekly",
 			materializedUntil,

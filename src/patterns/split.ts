@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
+import { hasNoBookings } from "../bookings/batches";
 import type { CalendarScope } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import { changeRows } from "../changes/record";
@@ -224,7 +225,10 @@ async function writeSplit(
 			}),
 			db.insert(patterns).values(newPattern).returning(),
 			...sessionsDeleted(db, id, plan.cut, now),
-			db.delete(occurrences).where(followsPattern(id, plan.cut)).returning(summary),
+			db
+				.delete(occurrences)
+				.where(and(followsPattern(id, plan.cut), hasNoBookings))
+				.returning(summary),
 			insertSlots(
 				db,
 				plan.created.map((start) => [null, newPattern.version, start]),

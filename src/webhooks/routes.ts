@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { ApiError } from "../http/problem";
+import { unscopedKeysOnly } from "../http/unscoped-keys";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { sendPending } from "./outbox";
@@ -165,15 +166,7 @@ export const webhookRoutes = createRouter();
 
 // An endpoint receives events of the calendars it names, or of all: only a key that sees every
 // calendar may manage endpoints, so a scoped key can never subscribe to another calendar's events.
-webhookRoutes.use("*", async (c, next) => {
-	if (c.var.principal.calendarIds !== null) {
-		throw new ApiError(
-			"forbidden",
-			"Webhook endpoints are managed by keys that see every calendar; this key is scoped.",
-		);
-	}
-	await next();
-});
+webhookRoutes.use("*", unscopedKeysOnly("Webhook endpoints"));
 
 webhookRoutes.openapi(
 	createRoute({

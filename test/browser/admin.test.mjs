@@ -232,6 +232,32 @@ describe("admin console in Chromium", { skip: !base && "run through npm run test
 		assert.match(await moved.first().textContent(), /11:00–11:45/);
 	});
 
+	test("books people in on a session's roster; a cancel moves the line up", async () => {
+		const session = await callApi("POST", "/api/occurrences", {
+			title: "Sold-out workshop",
+			start_datetime: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+		});
+		await callApi("PATCH", `/api/occurrences/${session.id}`, { capacity: 1 });
+		await page.goto(`${base}/admin/sessions/${session.id}`);
+		await page.getByRole("link", { name: "Roster" }).click();
+		for (const [name, email] of [
+			["Ada Lovelace", "ada@example.com"],
+			["Grace Hopper", "grace@example.com"],
+		]) {
+			await page.getByLabel("Name").fill(name);
+			await page.getByLabel("Email").fill(email);
+			await page.getByRole("button", { name: "Book" }).click();
+			await page.getByText("Booked.").waitFor();
+		}
+		assert.ok(await page.getByText("waitlisted #1").isVisible());
+		assert.ok(await page.getByText("(1/1 +1 waiting)").isVisible());
+		await shot("roster");
+		await page.getByRole("button", { name: "Cancel" }).first().click();
+		await page.getByText("Booking cancelled").waitFor();
+		assert.equal(await page.getByText("waitlisted #1").count(), 0);
+		assert.ok(await page.getByText("(1/1)").isVisible());
+	});
+
 	test("signs out; the console then asks to sign in again", async () => {
 		await page.getByRole("button", { name: "Sign out" }).click();
 		await page.getByText("You are signed out.").waitFor();

@@ -184,8 +184,8 @@ describe("where each D1 session starts", () => {
 	it("the Cron Trigger's chores start at the primary", async () => {
 		const starts: string[] = [];
 		await runCron({ env: { ...env, DB: noteSessions(starts) } });
-		// Materialization, the idempotency-key and console-session sweeps, the webhook outbox sweep
-		// and the change feed's retention sweep.
-		expect(starts).toEqual(Array(5).fill("first-primary"));
+		// Materialization, the idempotency-key and console-session sweeps, the webhook outbox sweep,
+		// the change feed's retention sweep and the hold sweep.
+		expect(starts).toEqual(Array(6).fill("first-primary"));
 	});
 });

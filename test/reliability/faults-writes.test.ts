@@ -5,6 +5,7 @@
 // leaves the calendar consistent.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { book, person, sessionWithSeats } from "../bookings/support";
 import { api, present, ROOT_TOKEN } from "../support/api";
 import { todayPlus } from "../support/dates";
 import { type FaultPlan, fetchWithFaults } from "../support/faulty-d1";
@@ -310,6 +311,7 @@ const writePaths: WritePath[] = [
 			});
 		},
 	},
+	...bookingWritePaths(),
 ];
 
 /** The plans to try for a path whose clean run takes `trips` round trips. */
@@ -451,3 +453,134 @@ describe("Idempotency-Key after a fault", () => {
 		}
 	});
 });
+
+/** The booking write paths: each one batch whose conditional SQL decides; never half-written. */
+function bookingWritePaths(): WritePath[] {
+	const seatsState = (id: number) => async () => ({
+		session: (
+			await all(
+				"SELECT capacity, booked, held, waitlisted, status FROM occurrences WHERE id = ?",
+				id,
+			)
+		)[0],
+		bookings: await all(
+			"SELECT id, status, waitlist_position, cancel_reason FROM bookings WHERE occurrence_id = ? ORDER BY id",
+			id,
+		),
+		holds: await all(
+			"SELECT id, seats, ended_at IS NULL AS live FROM holds WHERE occurrence_id = ? ORDER BY id",
+			id,
+		),
+	});
+	return [
+		{
+			name: "POST /api/occurrences/{id}/bookings (waitlisted on a full session)",
+			okStatus: 201,
+			seed: async () => {
+				const { id } = await sessionWithSeats(1);
+				await book(id, person());
+				return scenario({
+					request: request("POST", `/api/occurrences/${id}/bookings`, person(2)),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ booked: 1, waitlisted: 2 });
+						expect(state.bookings.map((b) => b.status)).toEqual(["confirmed", "waitlisted"]);
+					},
+				});
+			},
+		},
+		{
+			name: "POST /api/occurrences/{id}/bookings with a hold_id",
+			okStatus: 201,
+			seed: async () => {
+				const { id } = await sessionWithSeats(2);
+				const hold = await api("POST", `/api/occurrences/${id}/holds`, { body: { seats: 2 } });
+				return scenario({
+					request: request("POST", `/api/occurrences/${id}/bookings`, {
+						...person(1),
+						hold_id: hold.body.id,
+					}),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ booked: 1, held: 0 });
+						expect(state.holds).toEqual([{ id: hold.body.id, seats: 2, live: 0 }]);
+					},
+				});
+			},
+		},
+		{
+			name: "DELETE /api/bookings/{id} (promotes the waitlist)",
+			okStatus: 200,
+			seed: async () => {
+				const { id } = await sessionWithSeats(1);
+				const confirmed = await book(id, person());
+				await book(id, person());
+				await book(id, person());
+				return scenario({
+					request: request("DELETE", `/api/bookings/${confirmed.body.id}`),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ booked: 1, waitlisted: 1 });
+						expect(state.bookings.map((b) => [b.status, b.waitlist_position])).toEqual([
+							["cancelled", null],
+							["confirmed", null],
+							["waitlisted", 1],
+						]);
+					},
+				});
+			},
+		},
+		{
+			name: "POST /api/occurrences/{id}/holds",
+			okStatus: 201,
+			seed: async () => {
+				const { id } = await sessionWithSeats(3);
+				return scenario({
+					request: request("POST", `/api/occurrences/${id}/holds`, { seats: 2 }),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ held: 2 });
+						expect(state.holds).toHaveLength(1);
+					},
+				});
+			},
+		},
+		{
+			name: "DELETE /api/holds/{id} (promotes the waitlist)",
+			okStatus: 200,
+			seed: async () => {
+				const { id } = await sessionWithSeats(1);
+				const hold = await api("POST", `/api/occurrences/${id}/holds`, { body: { seats: 1 } });
+				await book(id, person());
+				return scenario({
+					request: request("DELETE", `/api/holds/${hold.body.id}`),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ booked: 1, held: 0, waitlisted: 0 });
+						expect(state.bookings.map((b) => b.status)).toEqual(["confirmed"]);
+					},
+				});
+			},
+		},
+		{
+			name: "DELETE /api/occurrences/{id} of a booked session",
+			okStatus: 200,
+			seed: async () => {
+				const { id } = await sessionWithSeats(1);
+				await book(id, person());
+				await book(id, person());
+				return scenario({
+					request: request("DELETE", `/api/occurrences/${id}`),
+					state: seatsState(id),
+					expectApplied: (state) => {
+						expect(state.session).toMatchObject({ status: "cancelled", booked: 0, waitlisted: 0 });
+						expect(state.bookings.map((b) => b.cancel_reason)).toEqual([
+							"session_cancelled",
+							"session_cancelled",
+						]);
+					},
+				});
+			},
+		},
+	];
+}

@@ -1,6 +1,12 @@
 // What the API answers, typed from its own Zod schemas where src exports them, so that `api()`
 // gives each call the body its route documents and a test reading a field the API lacks fails tsc.
 import type { z } from "zod";
+import type {
+	BookingMessage,
+	BookingSchema,
+	CreatedBookingSchema,
+	HoldSchema,
+} from "../../src/bookings/schemas";
 import type { CalendarSchema } from "../../src/calendars/routes";
 import type { ChangePage, ChangeSchema } from "../../src/changes/routes";
 import type { ApiKeyScope } from "../../src/db/schema";
@@ -14,6 +20,14 @@ export type Occurrence = z.output<typeof OccurrenceSchema>;
 export type OccurrenceAction = z.output<typeof OccurrenceMessage>;
 export type Split = z.output<typeof SplitResult>;
 export type Calendar = z.output<typeof CalendarSchema>;
+export type Booking = z.output<typeof BookingSchema>;
+export type CreatedBooking = z.output<typeof CreatedBookingSchema>;
+export type BookingAction = z.output<typeof BookingMessage>;
+export type Hold = z.output<typeof HoldSchema>;
+/** A pattern delete's answer: the booked sessions it kept, when there are some. */
+export interface PatternDeleted extends Message {
+	kept_booked_sessions?: number[];
+}
 export type Webhook = z.output<typeof WebhookSchema>;
 export type NewWebhook = z.output<typeof NewWebhookSchema>;
 
@@ -103,55 +117,69 @@ export type BodyOf<M extends string, P extends string> = P extends
 				? Split
 				: P extends `/api/patterns/${Id}`
 					? Uppercase<M> extends "DELETE"
-						? Message
+						? PatternDeleted
 						: Pattern
 					: P extends `/api/occurrences${Query}`
 						? Uppercase<M> extends "POST"
 							? Occurrence
 							: Occurrence[]
-						: P extends `/api/occurrences/${number}/${"complete" | "restore"}${Query}`
-							? OccurrenceAction
-							: P extends `/api/occurrences/${Id}`
-								? Uppercase<M> extends "DELETE"
-									? OccurrenceAction
-									: Occurrence
-								: P extends `/api/keys${Query}`
-									? Uppercase<M> extends "POST"
-										? NewApiKey
-										: ApiKey[]
-									: P extends `/api/keys/${Id}`
-										? Message
-										: P extends `/api/feed-tokens${Query}`
-											? Uppercase<M> extends "POST"
-												? NewFeedToken
-												: FeedToken[]
-											: P extends `/api/feed-tokens/${Id}`
-												? Message
-												: P extends `/api/calendars${Query}`
-													? Uppercase<M> extends "POST"
-														? Calendar
-														: Calendar[]
-													: P extends `/api/calendars/${number}/feed-tokens${Query}`
-														? NewFeedToken
-														: P extends `/api/calendars/${Id}`
-															? Uppercase<M> extends "DELETE"
-																? Message
-																: Calendar
-															: P extends `/api/changes${Query}`
-																? ChangesPage
-																: P extends `/api/webhooks${Query}`
-																	? Uppercase<M> extends "POST"
-																		? NewWebhook
-																		: Webhook[]
-																	: P extends `/api/webhooks/${Id}`
-																		? Uppercase<M> extends "DELETE"
-																			? Message
-																			: Webhook
-																		: P extends `/api/jobs/materialize${Query}`
-																			? MaterializeReport
-																			: P extends "/openapi.json"
-																				? JsonObject
-																				: unknown;
+						: P extends `/api/occurrences/${number}/bookings${Query}`
+							? Uppercase<M> extends "POST"
+								? CreatedBooking
+								: Booking[]
+							: P extends `/api/occurrences/${number}/holds${Query}`
+								? Hold
+								: P extends `/api/bookings${Query}`
+									? Booking[]
+									: P extends `/api/bookings/${Id}`
+										? Uppercase<M> extends "DELETE"
+											? BookingAction
+											: Booking
+										: P extends `/api/holds/${Id}`
+											? Message
+											: P extends `/api/occurrences/${number}/${"complete" | "restore"}${Query}`
+												? OccurrenceAction
+												: P extends `/api/occurrences/${Id}`
+													? Uppercase<M> extends "DELETE"
+														? OccurrenceAction
+														: Occurrence
+													: P extends `/api/keys${Query}`
+														? Uppercase<M> extends "POST"
+															? NewApiKey
+															: ApiKey[]
+														: P extends `/api/keys/${Id}`
+															? Message
+															: P extends `/api/feed-tokens${Query}`
+																? Uppercase<M> extends "POST"
+																	? NewFeedToken
+																	: FeedToken[]
+																: P extends `/api/feed-tokens/${Id}`
+																	? Message
+																	: P extends `/api/calendars${Query}`
+																		? Uppercase<M> extends "POST"
+																			? Calendar
+																			: Calendar[]
+																		: P extends `/api/calendars/${number}/feed-tokens${Query}`
+																			? NewFeedToken
+																			: P extends `/api/calendars/${Id}`
+																				? Uppercase<M> extends "DELETE"
+																					? Message
+																					: Calendar
+																				: P extends `/api/changes${Query}`
+																					? ChangesPage
+																					: P extends `/api/webhooks${Query}`
+																						? Uppercase<M> extends "POST"
+																							? NewWebhook
+																							: Webhook[]
+																						: P extends `/api/webhooks/${Id}`
+																							? Uppercase<M> extends "DELETE"
+																								? Message
+																								: Webhook
+																							: P extends `/api/jobs/materialize${Query}`
+																								? MaterializeReport
+																								: P extends "/openapi.json"
+																									? JsonObject
+																									: unknown;
 
 /** An occurrences row as D1 returns it to raw SQL (column names, booleans as 0/1). */
 export interface StoredOccurrence {
