@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { book, sessionWithSeats } from "./bookings/support";
 import { api, d1Usage, expectProblem, present } from "./support/api";
 import { runCron } from "./support/cron";
 import { todayPlus } from "./support/dates";
@@ -215,5 +216,40 @@ describe("GET /api/changes", () => {
 		vi.useRealTimers();
 		expectProblem(await api("GET", "/api/changes?cursor=nope"), 400);
 		expectProblem(await api("GET", "/api/changes?limit=1001"), 400);
+	});
+});
+
+describe("booking writes in the change feed", () => {
+	it("reports a booking confirmed, one waitlisted, the cancel, the promotion and the session's counts", async () => {
+		const start = (await walk()).cursor;
+		const { id: session } = await sessionWithSeats(1);
+		const first = await book(session, { name: "Ada", email: "ada.feed@example.com" });
+		const second = await book(session, { name: "Grace", email: "grace.feed@example.com" });
+		expect([first.body.status, second.body.status]).toEqual(["confirmed", "waitlisted"]);
+		const refused = await book(session, { name: "Ada", email: "ada.feed@example.com" });
+		expect(refused.status).toBe(409);
+		expect((await api("DELETE", `/api/bookings/${first.body.id}`)).status).toBe(200);
+
+		const { changes } = await walk(start);
+		const events = (id: number) => of(changes, "booking", id).map((c) => [c.op, c.event]);
+		expect(events(first.body.id)).toEqual([
+			["created", "booking.confirmed"],
+			["updated", "booking.cancelled"],
+		]);
+		expect(events(second.body.id)).toEqual([
+			["created", "booking.waitlisted"],
+			["updated", "booking.promoted"],
+		]);
+		// The capacity given to the session, then its counts after each of the three bookings writes;
+		// the refused one reported nothing.
+		const counts = of(changes, "occurrence", session)
+			.filter((c) => c.op === "updated")
+			.map((c) => [c.data?.booked, c.data?.waitlisted]);
+		expect(counts).toEqual([
+			[0, 0],
+			[1, 0],
+			[1, 1],
+			[1, 0],
+		]);
 	});
 });

@@ -2,6 +2,7 @@
 import { and, asc, eq, gt, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import { ALL_CALENDARS } from "../calendars/scope";
+import { changeRows } from "../changes/record";
 import type { Db } from "../db/client";
 import { type BookingRow, type BookingStatus, bookings, holds, occurrences } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -18,6 +19,7 @@ import {
 	runBatch,
 	settle,
 } from "./batches";
+import { bookingChanges } from "./changes";
 
 export interface BookingRequest {
 	name: string;
@@ -60,6 +62,7 @@ export async function createBooking(
 	const results = await runBatch(db, [
 		...settle(db, sql`${occurrenceId}`, now),
 		...bookingStatements(db, booking, now),
+		...bookingChanges(db, sql`${occurrenceId}`, now),
 		db
 			.select()
 			.from(bookings)
@@ -240,19 +243,29 @@ export async function updateBooking(
 					sql`EXISTS (SELECT 1 FROM occurrences o WHERE o.id = ${bookings.occurrenceId}
 						AND o.start_at <= ${options.now})`,
 				);
-	const [row] = await db
-		.update(bookings)
-		.set({ ...changes, version: sql`${bookings.version} + 1`, updatedAt: options.now })
-		.where(
-			and(
-				eq(bookings.id, id),
-				attendanceAllowed,
-				options.requiredVersion === undefined
-					? undefined
-					: eq(bookings.version, options.requiredVersion),
-			),
-		)
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.update(bookings)
+			.set({ ...changes, version: sql`${bookings.version} + 1`, updatedAt: options.now })
+			.where(
+				and(
+					eq(bookings.id, id),
+					attendanceAllowed,
+					options.requiredVersion === undefined
+						? undefined
+						: eq(bookings.version, options.requiredVersion),
+				),
+			)
+			.returning(),
+		// Its change (a rename or attendance), only when the update happened.
+		...changeRows(db, {
+			type: "booking",
+			op: "updated",
+			event: "booking.updated",
+			rows: { where: sql`t.id = ${id} AND changes() > 0` },
+			now: options.now,
+		}),
+	]);
 	if (row) return row;
 	const current = await findBooking(db, id);
 	if (options.requiredVersion !== undefined && current.version !== options.requiredVersion) {
@@ -287,6 +300,7 @@ export async function cancelBooking(
 	const results = await runBatch(db, [
 		db.select({ status: bookings.status }).from(bookings).where(eq(bookings.id, id)),
 		...cancelStatements(db, id, target, options.reason, options.now),
+		...bookingChanges(db, sql`SELECT occurrence_id FROM bookings WHERE id = ${id}`, options.now),
 		db.select().from(bookings).where(eq(bookings.id, id)),
 	]);
 	const before = (results[0] as { status: BookingStatus }[])[0];
@@ -326,6 +340,7 @@ export async function createHold(
 			{ occurrenceId, seats: hold.seats, expiresAt: now + hold.ttlSeconds * 1000 },
 			now,
 		),
+		...bookingChanges(db, sql`${occurrenceId}`, now),
 	]);
 	const inserted = results.find(
 		(result): result is HoldJson[] =>
@@ -342,7 +357,10 @@ export async function createHold(
 
 /** Releases a live hold: its seats count no more, and the waitlist is settled in the same batch. */
 export async function releaseHold(db: Db, id: number, now: number): Promise<void> {
-	const [released] = await runBatch(db, releaseHoldStatements(db, id, now));
+	const [released] = await runBatch(db, [
+		...releaseHoldStatements(db, id, now),
+		...bookingChanges(db, sql`SELECT occurrence_id FROM holds WHERE id = ${id}`, now),
+	]);
 	if ((released as { id: number }[]).length > 0) return;
 	const hold = await db.query.holds.findFirst({ where: eq(holds.id, id) });
 	if (!hold) throw notFound("Hold", id);

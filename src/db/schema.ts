@@ -263,6 +263,9 @@ export const bookings = sqliteTable(
 			table.id,
 		),
 		index("bookings_email_idx").on(table.emailKey, table.occurrenceId),
+		// The bookings a write touched (updated_at = its now), for its change rows: a seek, however
+		// long the session's line is.
+		index("bookings_touched_idx").on(table.occurrenceId, table.updatedAt),
 		check("bookings_status_ck", sql`${table.status} IN ('confirmed', 'waitlisted', 'cancelled')`),
 		check("bookings_seats_ck", sql`${table.seats} BETWEEN 1 AND 10`),
 	],

@@ -1,0 +1,1 @@
+CREATE INDEX `bookings_touched_idx` ON `bookings` (`occurrence_id`,`updated_at`);
