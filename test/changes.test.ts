@@ -253,3 +253,29 @@ describe("booking writes in the change feed", () => {
 		]);
 	});
 });
+
+describe("calendar writes in the change feed", () => {
+	it("reports a calendar created, renamed and deleted, and nothing for a refused delete", async () => {
+		const start = (await walk()).cursor;
+		const created = await api("POST", "/api/calendars", { body: { name: "Annex" } });
+		expect(created.status).toBe(201);
+		const id = created.body.id;
+		expect((await api("PATCH", `/api/calendars/${id}`, { body: { name: "Annex 2" } })).status).toBe(
+			200,
+		);
+		await createOneTime({ calendar_id: id });
+		expect((await api("DELETE", `/api/calendars/${id}`)).status).toBe(409);
+		const empty = (await api("POST", "/api/calendars", { body: { name: "Empty" } })).body.id;
+		expect((await api("DELETE", `/api/calendars/${empty}`)).status).toBe(200);
+
+		const { changes } = await walk(start);
+		expect(of(changes, "calendar", id).map((c) => [c.op, c.data?.name])).toEqual([
+			["created", "Annex"],
+			["updated", "Annex 2"],
+		]);
+		expect(of(changes, "calendar", empty).map((c) => [c.op, c.data])).toEqual([
+			["created", expect.objectContaining({ name: "Empty" })],
+			["deleted", null],
+		]);
+	});
+});

@@ -1,6 +1,7 @@
 // Calendars: the studios, rooms or teachers one deployment serves. Every query takes the caller's
 // CalendarScope and carries it in its WHERE clause (src/calendars/scope.ts).
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import { changeRows } from "../changes/record";
 import type { Db } from "../db/client";
 import { type CalendarRow, calendars, feedTokens, occurrences, patterns } from "../db/schema";
 import { ApiError, notFound } from "../http/problem";
@@ -23,10 +24,19 @@ export async function createCalendar(
 			"A key scoped to some calendars cannot create calendars; use a key that sees all of them.",
 		);
 	}
-	const [row] = await db
-		.insert(calendars)
-		.values({ name: input.name, timezone: input.timezone, createdAt: now, updatedAt: now })
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.insert(calendars)
+			.values({ name: input.name, timezone: input.timezone, createdAt: now, updatedAt: now })
+			.returning(),
+		...changeRows(db, {
+			type: "calendar",
+			op: "created",
+			event: "calendar.created",
+			rows: { inserted: true },
+			now,
+		}),
+	]);
 	if (!row) throw new Error("calendar insert returned no row");
 	return row;
 }
@@ -63,11 +73,20 @@ export async function updateCalendar(
 	scope: CalendarScope,
 	now: number,
 ): Promise<CalendarRow> {
-	const [row] = await db
-		.update(calendars)
-		.set({ ...changes, version: sql`${calendars.version} + 1`, updatedAt: now })
-		.where(and(eq(calendars.id, id), visible(scope)))
-		.returning();
+	const [[row]] = await db.batch([
+		db
+			.update(calendars)
+			.set({ ...changes, version: sql`${calendars.version} + 1`, updatedAt: now })
+			.where(and(eq(calendars.id, id), visible(scope)))
+			.returning(),
+		...changeRows(db, {
+			type: "calendar",
+			op: "updated",
+			event: "calendar.updated",
+			rows: { where: sql`t.id = ${id} AND changes() > 0` },
+			now,
+		}),
+	]);
 	if (!row) throw notFound("Calendar", id);
 	return row;
 }
@@ -85,7 +104,16 @@ export async function deleteCalendar(db: Db, id: number, scope: CalendarScope, n
 	if (id === DEFAULT_CALENDAR_ID && canSee(scope, id)) {
 		throw new ApiError("conflict", "The default calendar (1) cannot be deleted.");
 	}
-	const [[row]] = await db.batch([
+	if (!canSee(scope, id)) throw notFound("Calendar", id);
+	const [, , [row]] = await db.batch([
+		// The change goes before the delete (its row is read there), on the delete's own condition.
+		...changeRows(db, {
+			type: "calendar",
+			op: "deleted",
+			event: "calendar.deleted",
+			rows: { where: sql`t.id = ${id} AND ${holdsNothing(id)}` },
+			now,
+		}),
 		db
 			.delete(calendars)
 			.where(and(eq(calendars.id, id), visible(scope), holdsNothing(id)))
