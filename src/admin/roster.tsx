@@ -33,7 +33,10 @@ async function rosterPage(
 	status: ContentfulStatusCode = 200,
 ) {
 	const user = c.var.user;
-	const bookings = await listRoster(c.var.db, row.id, { limit: ROSTER_PAGE });
+	const bookings = await listRoster(c.var.db, row.id, {
+		limit: ROSTER_PAGE,
+		scope: c.var.principal,
+	});
 	const started = row.startAt <= Date.now();
 	const Actions = ({ booking }: { booking: BookingRow }) =>
 		canWrite(user) ? (
@@ -140,6 +143,7 @@ rosterPages.post("/sessions/:id/bookings", async (c) => {
 			id,
 			{ name: body.name, email: body.email, seats: body.seats ?? 1 },
 			Date.now(),
+			c.var.principal,
 		);
 	});
 	if (result instanceof ApiError) {
@@ -180,7 +184,8 @@ function bookingAction(
 
 bookingAction(
 	"cancel",
-	(c, id) => cancelBooking(c.var.db, id, { now: Date.now(), reason: "staff" }),
+	(c, id) =>
+		cancelBooking(c.var.db, id, { now: Date.now(), reason: "staff", scope: c.var.principal }),
 	"booking-cancelled",
 );
 bookingAction(
@@ -188,7 +193,7 @@ bookingAction(
 	(c, id, form) => {
 		const mark = formReader(form).text("attendance");
 		const attendance = mark === "present" || mark === "no_show" ? mark : null;
-		return updateBooking(c.var.db, id, { attendance }, { now: Date.now() });
+		return updateBooking(c.var.db, id, { attendance }, { now: Date.now(), scope: c.var.principal });
 	},
 	"booking-attendance",
 );

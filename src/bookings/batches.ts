@@ -5,6 +5,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { ALL_CALENDARS, type CalendarScope, calendarsTerm } from "../calendars/scope";
 import type { Db } from "../db/client";
 import { occurrences } from "../db/schema";
 
@@ -170,7 +171,12 @@ export const insertedBooking = (booking: NewBooking) =>
  * booking of the same address is ignored by the partial unique index. With a hold, the hold must
  * be live, on this session and large enough; its seats are the ones taken, so it always fits.
  */
-export function bookingStatements(db: Db, booking: NewBooking, now: number) {
+export function bookingStatements(
+	db: Db,
+	booking: NewBooking,
+	now: number,
+	scope: CalendarScope = ALL_CALENDARS,
+) {
 	const { seats, holdId } = booking;
 	const fits =
 		holdId === undefined
@@ -196,6 +202,7 @@ export function bookingStatements(db: Db, booking: NewBooking, now: number) {
 				${booking.tokenHash}, 1, ${now}, ${now}
 			FROM occurrences o
 			WHERE o.id = ${booking.occurrenceId} AND o.status = 'scheduled' AND o.start_at > ${now}
+				AND ${calendarsTerm("o.calendar_id", scope)}
 				AND ${holdIsLive} AND (${fits} OR ${keepsWaitlist})`,
 		),
 		statement(
@@ -264,6 +271,7 @@ export function holdStatements(
 	db: Db,
 	hold: { occurrenceId: number; seats: number; expiresAt: number },
 	now: number,
+	scope: CalendarScope = ALL_CALENDARS,
 ) {
 	return [
 		statement<{ id: number; occurrence_id: number; seats: number; expires_at: number }>(
@@ -272,6 +280,7 @@ export function holdStatements(
 			SELECT o.calendar_id, o.id, ${hold.seats}, ${hold.expiresAt}, ${now}
 			FROM occurrences o
 			WHERE o.id = ${hold.occurrenceId} AND o.status = 'scheduled' AND o.start_at > ${now}
+				AND ${calendarsTerm("o.calendar_id", scope)}
 				AND (o.capacity IS NULL OR o.booked + o.held + ${hold.seats} <= o.capacity)
 			RETURNING id, occurrence_id, seats, expires_at`,
 		),
@@ -280,12 +289,18 @@ export function holdStatements(
 }
 
 /** Releases a live hold; its seats go back (and to the waitlist) in the same batch. */
-export function releaseHoldStatements(db: Db, holdId: number, now: number) {
+export function releaseHoldStatements(
+	db: Db,
+	holdId: number,
+	now: number,
+	scope: CalendarScope = ALL_CALENDARS,
+) {
 	return [
 		statement<{ id: number }>(
 			db,
 			sql`UPDATE holds SET ended_at = ${now}
-			WHERE id = ${holdId} AND ended_at IS NULL AND expires_at > ${now} RETURNING id`,
+			WHERE id = ${holdId} AND ended_at IS NULL AND expires_at > ${now}
+				AND ${calendarsTerm("calendar_id", scope)} RETURNING id`,
 		),
 		...settle(db, sessionOfHold(holdId), now),
 	];

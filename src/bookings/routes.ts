@@ -4,7 +4,6 @@ import type { AppEnv } from "../http/app-env";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
-import { unscopedKeysOnly } from "../http/unscoped-keys";
 import { createRouter } from "../http/validation";
 import { sha256Hex } from "../lib/crypto";
 import { idParam } from "../lib/fields";
@@ -42,12 +41,6 @@ const etagHeader = {
 /** Routes under /api/occurrences/{id}: the roster, booking and holding seats. */
 export const sessionBookingRoutes = createRouter();
 
-// Bookings and holds are not scoped to calendars yet: keys scoped to some calendars are refused
-// (the attendee's manage-token link carries no key and is not affected).
-const bookingsScope = unscopedKeysOnly("Bookings and holds");
-sessionBookingRoutes.use("/:id/bookings", bookingsScope);
-sessionBookingRoutes.use("/:id/holds", bookingsScope);
-
 sessionBookingRoutes.openapi(
 	createRoute({
 		method: "post",
@@ -68,6 +61,7 @@ sessionBookingRoutes.openapi(
 			c.req.valid("param").id,
 			{ name: body.name, email: body.email, seats: body.seats ?? 1, holdId: body.hold_id },
 			Date.now(),
+			c.var.principal,
 		);
 		c.header("ETag", etagOf("booking", booking.id, booking.version));
 		c.header("Location", `/api/bookings/${booking.id}`);
@@ -90,6 +84,7 @@ sessionBookingRoutes.openapi(
 		const limit = pageLimit(query.limit);
 		const after = query.cursor ? decodeCursor(query.cursor, ["s", "p", "i"]) : undefined;
 		const rows = await listRoster(c.var.db, c.req.valid("param").id, {
+			scope: c.var.principal,
 			statuses: query.status,
 			after,
 			limit: limit + 1,
@@ -115,6 +110,7 @@ sessionBookingRoutes.openapi(
 			c.req.valid("param").id,
 			{ seats: body.seats, ttlSeconds: body.ttl_seconds ?? bookingLimits.defaultTtlSeconds },
 			Date.now(),
+			c.var.principal,
 		);
 		return c.json(holdJson(hold), 201);
 	},
@@ -122,7 +118,6 @@ sessionBookingRoutes.openapi(
 
 /** /api/bookings */
 export const bookingRoutes = createRouter();
-bookingRoutes.use("*", bookingsScope);
 
 /** The manage token's hash when the caller came with ?token= and no API key (auth lets it in). */
 async function tokenHashOf(c: Context<AppEnv>): Promise<string | undefined> {
@@ -145,6 +140,7 @@ bookingRoutes.openapi(
 		const limit = pageLimit(query.limit);
 		const after = query.cursor ? decodeCursor(query.cursor, ["i"]) : undefined;
 		const rows = await listBookingsOf(c.var.db, {
+			scope: c.var.principal,
 			email: query.email,
 			start: query.start,
 			end: query.end,
@@ -170,7 +166,12 @@ bookingRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const row = await findBooking(c.var.db, c.req.valid("param").id, await tokenHashOf(c));
+		const row = await findBooking(
+			c.var.db,
+			c.req.valid("param").id,
+			await tokenHashOf(c),
+			c.var.principal,
+		);
 		const etag = etagOf("booking", row.id, row.version);
 		c.header("ETag", etag);
 		if (notModified(c, etag)) return c.body(null, 304);
@@ -198,7 +199,11 @@ bookingRoutes.openapi(
 			c.var.db,
 			id,
 			{ name: body.name, attendance: body.attendance },
-			{ now: Date.now(), requiredVersion: requiredVersion(c, "booking", id) },
+			{
+				now: Date.now(),
+				requiredVersion: requiredVersion(c, "booking", id),
+				scope: c.var.principal,
+			},
 		);
 		c.header("ETag", etagOf("booking", row.id, row.version));
 		return c.json(bookingJson(row), 200);
@@ -222,6 +227,7 @@ bookingRoutes.openapi(
 		const id = c.req.valid("param").id;
 		const tokenHash = await tokenHashOf(c);
 		const row = await cancelBooking(c.var.db, id, {
+			scope: c.var.principal,
 			now: Date.now(),
 			reason: tokenHash === undefined ? "staff" : "attendee",
 			tokenHash,
@@ -234,7 +240,6 @@ bookingRoutes.openapi(
 
 /** /api/holds */
 export const holdRoutes = createRouter();
-holdRoutes.use("*", bookingsScope);
 
 holdRoutes.openapi(
 	createRoute({
@@ -254,7 +259,7 @@ holdRoutes.openapi(
 	}),
 	async (c) => {
 		const id = c.req.valid("param").id;
-		await releaseHold(c.var.db, id, Date.now());
+		await releaseHold(c.var.db, id, Date.now(), c.var.principal);
 		return c.json({ message: `Hold ${id} released.` }, 200);
 	},
 );

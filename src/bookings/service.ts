@@ -1,7 +1,7 @@
 // Bookings and holds: each write is one D1 batch from ./batches; reads are one statement.
 import { and, asc, eq, gt, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
-import { ALL_CALENDARS } from "../calendars/scope";
+import { type CalendarScope, calendarsTerm, visibleCalendars } from "../calendars/scope";
 import { changeRows } from "../changes/record";
 import type { Db } from "../db/client";
 import { type BookingRow, type BookingStatus, bookings, holds, occurrences } from "../db/schema";
@@ -48,6 +48,7 @@ export async function createBooking(
 	occurrenceId: number,
 	request: BookingRequest,
 	now: number,
+	scope: CalendarScope,
 ): Promise<{ booking: BookingRow; manageToken: string }> {
 	const manageToken = randomToken();
 	const booking: NewBooking = {
@@ -61,7 +62,7 @@ export async function createBooking(
 	};
 	const results = await runBatch(db, [
 		...settle(db, sql`${occurrenceId}`, now),
-		...bookingStatements(db, booking, now),
+		...bookingStatements(db, booking, now, scope),
 		...bookingChanges(db, sql`${occurrenceId}`, now),
 		db
 			.select()
@@ -75,7 +76,7 @@ export async function createBooking(
 	]);
 	const row = (results[results.length - 1] as BookingRow[])[0];
 	if (row) return { booking: row, manageToken };
-	return explainRefusal(db, occurrenceId, booking, now);
+	return explainRefusal(db, occurrenceId, booking, now, scope);
 }
 
 async function explainRefusal(
@@ -83,8 +84,9 @@ async function explainRefusal(
 	occurrenceId: number,
 	booking: NewBooking,
 	now: number,
+	scope: CalendarScope,
 ): Promise<never> {
-	const session = await findOccurrence(db, occurrenceId, ALL_CALENDARS);
+	const session = await findOccurrence(db, occurrenceId, scope);
 	if (session.status !== "scheduled" || session.startAt <= now) {
 		const state = session.status === "scheduled" ? "already started" : session.status;
 		throw new ApiError(
@@ -125,10 +127,16 @@ async function explainRefusal(
 	);
 }
 
-export async function findBooking(db: Db, id: number, tokenHash?: string): Promise<BookingRow> {
+export async function findBooking(
+	db: Db,
+	id: number,
+	tokenHash: string | undefined,
+	scope: CalendarScope,
+): Promise<BookingRow> {
 	const row = await db.query.bookings.findFirst({
 		where: and(
 			eq(bookings.id, id),
+			visibleCalendars(bookings.calendarId, scope),
 			tokenHash === undefined ? undefined : eq(bookings.manageTokenHash, tokenHash),
 		),
 	});
@@ -154,7 +162,12 @@ export interface RosterCursor extends Record<string, number> {
 export async function listRoster(
 	db: Db,
 	occurrenceId: number,
-	filter: { statuses?: BookingStatus[]; after?: RosterCursor; limit: number },
+	filter: {
+		statuses?: BookingStatus[];
+		after?: RosterCursor;
+		limit: number;
+		scope: CalendarScope;
+	},
 ): Promise<BookingRow[]> {
 	const { after } = filter;
 	const statuses = [...(filter.statuses ?? rosterStatuses)]
@@ -177,7 +190,12 @@ export async function listRoster(
 			.select()
 			.from(bookings)
 			.where(
-				and(eq(bookings.occurrenceId, occurrenceId), eq(bookings.status, status), afterCursor),
+				and(
+					eq(bookings.occurrenceId, occurrenceId),
+					eq(bookings.status, status),
+					afterCursor,
+					visibleCalendars(bookings.calendarId, filter.scope),
+				),
 			);
 	});
 	const order = [asc(bookings.status), asc(bookings.waitlistPosition), asc(bookings.id)] as const;
@@ -188,7 +206,7 @@ export async function listRoster(
 		first as unknown as SQLiteSelect,
 	);
 	const rows = (await union.orderBy(...order).limit(filter.limit)) as BookingRow[];
-	if (rows.length === 0 && !after) await findOccurrence(db, occurrenceId, ALL_CALENDARS);
+	if (rows.length === 0 && !after) await findOccurrence(db, occurrenceId, filter.scope);
 	return rows;
 }
 
@@ -201,7 +219,14 @@ export const rosterCursorOf = (row: BookingRow): RosterCursor => ({
 /** One person's bookings on sessions overlapping [start, end), by session start. */
 export function listBookingsOf(
 	db: Db,
-	filter: { email: string; start: number; end: number; limit: number; afterId?: number },
+	filter: {
+		email: string;
+		start: number;
+		end: number;
+		limit: number;
+		afterId?: number;
+		scope: CalendarScope;
+	},
 ) {
 	return db
 		.select({ booking: bookings })
@@ -210,6 +235,7 @@ export function listBookingsOf(
 		.where(
 			and(
 				eq(bookings.emailKey, emailKeyOf(filter.email)),
+				visibleCalendars(bookings.calendarId, filter.scope),
 				lt(occurrences.startAt, filter.end),
 				gt(occurrences.endAt, filter.start),
 				filter.afterId === undefined ? undefined : gt(bookings.id, filter.afterId),
@@ -233,7 +259,7 @@ export async function updateBooking(
 	db: Db,
 	id: number,
 	changes: BookingChanges,
-	options: { now: number; requiredVersion?: number },
+	options: { now: number; requiredVersion?: number; scope: CalendarScope },
 ): Promise<BookingRow> {
 	const attendanceAllowed =
 		changes.attendance === undefined
@@ -250,6 +276,7 @@ export async function updateBooking(
 			.where(
 				and(
 					eq(bookings.id, id),
+					visibleCalendars(bookings.calendarId, options.scope),
 					attendanceAllowed,
 					options.requiredVersion === undefined
 						? undefined
@@ -267,7 +294,7 @@ export async function updateBooking(
 		}),
 	]);
 	if (row) return row;
-	const current = await findBooking(db, id);
+	const current = await findBooking(db, id, undefined, options.scope);
 	if (options.requiredVersion !== undefined && current.version !== options.requiredVersion) {
 		throw staleVersion("booking", id);
 	}
@@ -290,18 +317,26 @@ export async function updateBooking(
 export async function cancelBooking(
 	db: Db,
 	id: number,
-	options: { now: number; reason: string; tokenHash?: string; requiredVersion?: number },
+	options: {
+		now: number;
+		reason: string;
+		tokenHash?: string;
+		requiredVersion?: number;
+		scope: CalendarScope;
+	},
 ): Promise<BookingRow> {
 	const target = and(
-		sql`1`,
+		calendarsTerm("calendar_id", options.scope),
 		options.tokenHash === undefined ? undefined : sql`manage_token_hash = ${options.tokenHash}`,
 		options.requiredVersion === undefined ? undefined : sql`version = ${options.requiredVersion}`,
 	) as SQL;
+	// The booking, as this key may see it: another calendar's is not there.
+	const mine = and(eq(bookings.id, id), visibleCalendars(bookings.calendarId, options.scope));
 	const results = await runBatch(db, [
-		db.select({ status: bookings.status }).from(bookings).where(eq(bookings.id, id)),
+		db.select({ status: bookings.status }).from(bookings).where(mine),
 		...cancelStatements(db, id, target, options.reason, options.now),
 		...bookingChanges(db, sql`SELECT occurrence_id FROM bookings WHERE id = ${id}`, options.now),
-		db.select().from(bookings).where(eq(bookings.id, id)),
+		db.select().from(bookings).where(mine),
 	]);
 	const before = (results[0] as { status: BookingStatus }[])[0];
 	const after = (results[results.length - 1] as BookingRow[])[0];
@@ -332,6 +367,7 @@ export async function createHold(
 	occurrenceId: number,
 	hold: { seats: number; ttlSeconds: number },
 	now: number,
+	scope: CalendarScope,
 ): Promise<HoldJson> {
 	const results = await runBatch(db, [
 		...settle(db, sql`${occurrenceId}`, now),
@@ -339,6 +375,7 @@ export async function createHold(
 			db,
 			{ occurrenceId, seats: hold.seats, expiresAt: now + hold.ttlSeconds * 1000 },
 			now,
+			scope,
 		),
 		...bookingChanges(db, sql`${occurrenceId}`, now),
 	]);
@@ -348,7 +385,7 @@ export async function createHold(
 	);
 	const row = inserted?.[0];
 	if (row) return row;
-	const session = await findOccurrence(db, occurrenceId, ALL_CALENDARS);
+	const session = await findOccurrence(db, occurrenceId, scope);
 	if (session.status !== "scheduled" || session.startAt <= now) {
 		throw new ApiError("not_bookable", `Occurrence ${occurrenceId} takes no bookings or holds.`);
 	}
@@ -356,13 +393,20 @@ export async function createHold(
 }
 
 /** Releases a live hold: its seats count no more, and the waitlist is settled in the same batch. */
-export async function releaseHold(db: Db, id: number, now: number): Promise<void> {
+export async function releaseHold(
+	db: Db,
+	id: number,
+	now: number,
+	scope: CalendarScope,
+): Promise<void> {
 	const [released] = await runBatch(db, [
-		...releaseHoldStatements(db, id, now),
+		...releaseHoldStatements(db, id, now, scope),
 		...bookingChanges(db, sql`SELECT occurrence_id FROM holds WHERE id = ${id}`, now),
 	]);
 	if ((released as { id: number }[]).length > 0) return;
-	const hold = await db.query.holds.findFirst({ where: eq(holds.id, id) });
+	const hold = await db.query.holds.findFirst({
+		where: and(eq(holds.id, id), visibleCalendars(holds.calendarId, scope)),
+	});
 	if (!hold) throw notFound("Hold", id);
 	throw new ApiError("gone", `Hold ${id} already expired, was released or was converted.`);
 }

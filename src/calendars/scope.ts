@@ -36,6 +36,16 @@ export function visibleCalendars(column: AnyColumn, scope: CalendarScope): SQL |
 	return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
+/** The same term for a column named in raw SQL (an alias such as `o.calendar_id`); `1` for all. */
+export function calendarsTerm(column: string, scope: CalendarScope): SQL {
+	const ids = scope.calendarIds;
+	const named = sql.raw(column);
+	if (ids === null) return sql`1`;
+	if (ids.length === 0) return sql`0`;
+	if (ids.length === 1) return sql`${named} = ${ids[0]}`;
+	return sql`${named} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
+
 /** Whether `inner` is within `outer`: every calendar inner may see, outer may see too. */
 export function scopeWithin(inner: CalendarScope, outer: CalendarScope) {
 	if (outer.calendarIds === null) return true;
