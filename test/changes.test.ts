@@ -279,3 +279,35 @@ describe("calendar writes in the change feed", () => {
 		]);
 	});
 });
+
+describe("seat changes a pattern or the cron makes", () => {
+	it("reports a capacity raise once per session, and the promotion it causes", async () => {
+		const pattern = await createPattern({
+			start_date: todayPlus(1),
+			time: "18:00",
+			capacity: 1,
+			months_ahead: 1,
+		});
+		const range = `start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(40)}T00:00:00Z`;
+		const sessions = (await api("GET", `/api/patterns/${pattern.pattern.id}/occurrences?${range}`)).body;
+		const first = present(sessions[0]).id;
+		await book(first, { name: "Ada", email: "ada.cap@example.com" });
+		const waiting = await book(first, { name: "Grace", email: "grace.cap@example.com" });
+		expect(waiting.body.status).toBe("waitlisted");
+		const start = (await walk()).cursor;
+		const raised = await api("PATCH", `/api/patterns/${pattern.pattern.id}`, {
+			body: { capacity: 2, title: "Bigger room" },
+		});
+		expect(raised.status).toBe(200);
+
+		const { changes } = await walk(start);
+		expect(of(changes, "booking", waiting.body.id).map((c) => c.event)).toEqual([
+			"booking.promoted",
+		]);
+		for (const session of sessions) {
+			expect(of(changes, "occurrence", session.id).map((c) => c.op)).toEqual(["updated"]);
+		}
+		const after = of(changes, "occurrence", first)[0];
+		expect([after?.data?.capacity, after?.data?.booked]).toEqual([2, 2]);
+	});
+});

@@ -8,6 +8,7 @@ import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { ALL_CALENDARS, type CalendarScope, calendarsTerm } from "../calendars/scope";
 import type { Db } from "../db/client";
 import { occurrences } from "../db/schema";
+import { bookingChanges } from "./changes";
 
 const dialect = new SQLiteSyncDialect();
 
@@ -358,6 +359,7 @@ export function patternCapacityStatements(
 			WHERE ${future} AND own_capacity = 0 AND capacity IS NOT ${capacity}`,
 		),
 		...settle(db, sql`SELECT id FROM occurrences WHERE ${future} AND waitlisted > 0`, now),
+		...bookingChanges(db, sql`SELECT id FROM occurrences WHERE ${future}`, now),
 	];
 }
 

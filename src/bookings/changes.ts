@@ -14,8 +14,26 @@ const updatedEvent = sql.raw(
 	"CASE t.status WHEN 'cancelled' THEN 'booking.cancelled' WHEN 'confirmed' THEN 'booking.promoted' ELSE 'booking.updated' END",
 );
 
+/** A session this batch has not reported yet (a pattern edit may have, for its copied fields). */
+const notYetReported = (now: number) => sql`NOT EXISTS (SELECT 1 FROM changes c
+	WHERE c.type = 'occurrence' AND c.resource_id = t.id AND c.at = ${now})`;
+
+/** A pattern's future sessions this batch changed in place (copied fields, capacity), once each. */
+export function sessionsUpdated(db: Db, patternId: number, now: number) {
+	return changeRows(db, {
+		type: "occurrence",
+		op: "updated",
+		event: "occurrence.updated",
+		rows: {
+			where: sql`t.pattern_id = ${patternId} AND t.start_at >= ${now} AND t.updated_at = ${now}
+				AND ${notYetReported(now)}`,
+		},
+		now,
+	});
+}
+
 /**
- * After a booking write on one session (`session`: an SQL expression for its id): the bookings it
+ * After a booking write on some sessions (`session`: an SQL list of their ids): the bookings it
  * created, those it changed, and the session itself when anything of its seats moved.
  */
 export function bookingChanges(db: Db, session: SQL, now: number) {
@@ -29,7 +47,7 @@ export function bookingChanges(db: Db, session: SQL, now: number) {
 			op: "created",
 			event: createdEvent,
 			rows: {
-				where: sql`t.occurrence_id = (${session}) AND t.updated_at = ${now} AND t.created_at = ${now}`,
+				where: sql`t.occurrence_id IN (${session}) AND t.updated_at = ${now} AND t.created_at = ${now}`,
 			},
 			now,
 		}),
@@ -38,7 +56,7 @@ export function bookingChanges(db: Db, session: SQL, now: number) {
 			op: "updated",
 			event: updatedEvent,
 			rows: {
-				where: sql`t.occurrence_id = (${session}) AND t.updated_at = ${now} AND t.created_at < ${now}`,
+				where: sql`t.occurrence_id IN (${session}) AND t.updated_at = ${now} AND t.created_at < ${now}`,
 			},
 			now,
 		}),
@@ -46,7 +64,7 @@ export function bookingChanges(db: Db, session: SQL, now: number) {
 			type: "occurrence",
 			op: "updated",
 			event: "occurrence.updated",
-			rows: { where: sql`t.id = (${session}) AND ${touched}` },
+			rows: { where: sql`t.id IN (${session}) AND ${touched} AND ${notYetReported(now)}` },
 			now,
 		}),
 	];

@@ -2,6 +2,7 @@ import { and, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { holds } from "../db/schema";
 import { runBatch, settle } from "./batches";
+import { bookingChanges } from "./changes";
 
 /** Sessions settled per cron run; the rest wait for the next run (or their next write). */
 const SESSIONS_PER_SWEEP = 100;
@@ -19,6 +20,7 @@ export async function sweepExpiredHolds(db: Db, now: number): Promise<number> {
 		.limit(SESSIONS_PER_SWEEP);
 	if (expired.length === 0) return 0;
 	const ids = JSON.stringify(expired.map((row) => row.occurrenceId));
-	await runBatch(db, settle(db, sql`SELECT value FROM json_each(${ids})`, now));
+	const sessions = sql`SELECT value FROM json_each(${ids})`;
+	await runBatch(db, [...settle(db, sessions, now), ...bookingChanges(db, sessions, now)]);
 	return expired.length;
 }

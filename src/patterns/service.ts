@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
 import { hasNoBookings, patternCapacityStatements } from "../bookings/batches";
+import { sessionsUpdated } from "../bookings/changes";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import { changeRows } from "../changes/record";
@@ -336,13 +337,6 @@ async function tryUpdatePattern(
 					updatedAt: now,
 				})
 				.where(followsPattern(id, now)),
-			...changeRows(db, {
-				type: "occurrence",
-				op: "updated",
-				event: "occurrence.updated",
-				rows: { where: sql`${followsPattern(id, now)} AND t.updated_at = ${now}` },
-				now,
-			}),
 		);
 	}
 	if (regenerate) {
@@ -358,6 +352,8 @@ async function tryUpdatePattern(
 	if ("capacity" in changes) {
 		sessionWrites.push(...patternCapacityStatements(db, id, next.capacity, now));
 	}
+	// Last: each session the write changed in place (copied fields, capacity), once, as it is now.
+	sessionWrites.push(...sessionsUpdated(db, id, now));
 	// Booked sessions stayed where they were (bookings never move): the response names them.
 	const keptAt = movesSlots ? sessionWrites.push(keptBookedSessions(db, id, now)) : 0;
 	const patternChange = patternChanged(db, id, "updated", now);
