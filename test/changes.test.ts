@@ -289,7 +289,8 @@ describe("seat changes a pattern or the cron makes", () => {
 			months_ahead: 1,
 		});
 		const range = `start=${todayPlus(0)}T00:00:00Z&end=${todayPlus(40)}T00:00:00Z`;
-		const sessions = (await api("GET", `/api/patterns/${pattern.pattern.id}/occurrences?${range}`)).body;
+		const sessions = (await api("GET", `/api/patterns/${pattern.pattern.id}/occurrences?${range}`))
+			.body;
 		const first = present(sessions[0]).id;
 		await book(first, { name: "Ada", email: "ada.cap@example.com" });
 		const waiting = await book(first, { name: "Grace", email: "grace.cap@example.com" });
