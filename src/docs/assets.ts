@@ -5,7 +5,7 @@ export const styles = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.55 system-ui,-apple-system,Segoe UI,sans-serif;background:var(--bg);color:var(--fg)}
 a{color:var(--acc);text-decoration:none}a:hover{text-decoration:underline}
 code,pre,textarea,input{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-code{background:var(--code);padding:1px 4px;border-radius:4px}
+code{background:var(--code);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
 pre{background:var(--code);padding:10px 12px;border-radius:6px;overflow:auto;max-height:420px;margin:6px 0}
 pre code{background:none;padding:0}
 header{position:sticky;top:0;z-index:2;display:flex;gap:16px;align-items:center;flex-wrap:wrap;padding:10px 20px;background:var(--soft);border-bottom:1px solid var(--line)}
