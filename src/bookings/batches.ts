@@ -363,6 +363,10 @@ export function patternCapacityStatements(
 	];
 }
 
+/** `row` (a table name or alias) has never had a booking or a hold. */
+export const hasNoBookingsOf = (row: string) =>
+	sql.raw(`NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = ${row}.id)
+	AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.occurrence_id = ${row}.id)`);
+
 /** Sessions a pattern write may delete or regenerate: none that ever had a booking or a hold. */
-export const hasNoBookings = sql`NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = occurrences.id)
-	AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.occurrence_id = occurrences.id)`;
+export const hasNoBookings = hasNoBookingsOf("occurrences");

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
-import { hasNoBookings, patternCapacityStatements } from "../bookings/batches";
+import { hasNoBookings, hasNoBookingsOf, patternCapacityStatements } from "../bookings/batches";
 import { sessionsUpdated } from "../bookings/changes";
 import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
@@ -441,9 +441,7 @@ export const sessionsDeleted = (db: Db, patternId: number, from: number, now: nu
 		event: "occurrence.deleted",
 		// Exactly the sessions the write then deletes: a session with bookings is kept.
 		rows: {
-			where: sql`${followsPattern(patternId, from)}
-				AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = t.id)
-				AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.occurrence_id = t.id)`,
+			where: sql`${followsPattern(patternId, from)} AND ${hasNoBookingsOf("t")}`,
 		},
 		now,
 	});
