@@ -4,12 +4,12 @@
 //   /__bench/range  answers what the API answers: the same rows, the same JSON (occurrenceJson),
 //                   the same one-line request log. API / this = what the framework costs.
 //   /__bench/raw    D1's rows as JSON and nothing else: the floor.
-import { ALL_CALENDARS } from "../src/calendars/scope";
+import { ALL_CALENDARS } from "../src/db/calendar-scope";
 import { createDb } from "../src/db/client";
 import type { OccurrenceRow } from "../src/db/schema";
 import production from "../src/index";
 import { overlapQuery } from "../src/occurrences/overlap";
-import { occurrenceJson } from "../src/occurrences/serialize";
+import { occurrenceJson } from "../src/wire/sessions";
 
 /** The API's default page; it asks D1 for one row more to learn whether a next page exists. */
 const PAGE = 500;

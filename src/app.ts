@@ -9,7 +9,7 @@ import { calendarRoutes } from "./calendars/routes";
 import { changeRoutes } from "./changes/routes";
 import { causeChain } from "./db/errors";
 import { serveReference } from "./docs/routes";
-import { feedTokenRoutes } from "./feed-tokens/routes";
+import { calendarFeedTokenRoutes, feedTokenRoutes } from "./feed-tokens/routes";
 import type { AppEnv } from "./http/app-env";
 import { corsFromEnv, rateLimit, writeLimit } from "./http/edge";
 import { idempotency } from "./http/idempotency";
@@ -17,7 +17,6 @@ import { allowedMethods } from "./http/method-not-allowed";
 import { ApiError, problemResponse, toApiError } from "./http/problem";
 import { requestContext, requireJsonBodies, requireValidBookmark } from "./http/request-context";
 import { validationHook } from "./http/validation";
-import { sendAfterCommit } from "./http/webhooks-after-commit";
 import { feedRoutes } from "./ical/routes";
 import { jobRoutes } from "./jobs/routes";
 import { keyRoutes } from "./keys/routes";
@@ -26,6 +25,7 @@ import { occurrenceRoutes } from "./occurrences/routes";
 import { patternRoutes } from "./patterns/routes";
 import { seriesRoutes } from "./patterns/series-routes";
 import { splitRoutes } from "./patterns/split-routes";
+import { sendAfterCommit } from "./webhooks/after-commit";
 import { webhookRoutes } from "./webhooks/routes";
 
 export function createApp() {
@@ -78,6 +78,7 @@ export function createApp() {
 	app.route("/api/webhooks", webhookRoutes);
 	app.route("/api/feed-tokens", feedTokenRoutes);
 	app.route("/api/calendars", calendarRoutes);
+	app.route("/api/calendars", calendarFeedTokenRoutes);
 	// The console's writes make deliveries too: sent after the commit, as the API's are.
 	app.use("/admin/*", sendAfterCommit);
 	app.route("/admin", adminApp);

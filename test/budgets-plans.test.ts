@@ -7,7 +7,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ALL_CALENDARS } from "../src/calendars/scope";
+import { ALL_CALENDARS } from "../src/db/calendar-scope";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { listOccurrences } from "../src/occurrences/service";

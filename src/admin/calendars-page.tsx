@@ -2,7 +2,7 @@
 // in a cookie by ?cal=), and for admins, creating and renaming calendars.
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { CreateCalendarBody, UpdateCalendarBody } from "../calendars/routes";
+import { CreateCalendarBody, UpdateCalendarBody } from "../calendars/schemas";
 import { createCalendar, listCalendars, updateCalendar } from "../calendars/service";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { narrowScope } from "../calendars/scope";
+import { narrowScope } from "../db/calendar-scope";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/problem";
 import type { Scope } from "../keys/service";

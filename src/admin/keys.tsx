@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ApiKeyRow } from "../db/schema";
-import { CreateFeedTokenBody } from "../feed-tokens/routes";
+import { CreateFeedTokenBody } from "../feed-tokens/schemas";
 import { createFeedToken, feedUrl, listFeedTokens, revokeFeedToken } from "../feed-tokens/service";
 import { parseId } from "../http/ids";
 import { ApiError } from "../http/problem";
-import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/routes";
+import { askedExpiry, CreateKeyBody, MAX_KEY_DAYS } from "../keys/schemas";
 import {
 	createApiKey,
 	listApiKeys,

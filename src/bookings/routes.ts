@@ -7,6 +7,7 @@ import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
 import { sha256Hex } from "../lib/crypto";
 import { idParam } from "../lib/fields";
+import { bookingJson, holdJson } from "../wire/bookings";
 import {
 	BookingMessage,
 	BookingSchema,
@@ -20,7 +21,6 @@ import {
 	TokenQuery,
 	UpdateBookingBody,
 } from "./schemas";
-import { bookingJson, holdJson } from "./serialize";
 import {
 	cancelBooking,
 	createBooking,

@@ -117,22 +117,7 @@ export const BookingSchema = z
 		updated_at: z.string(),
 		cancelled_at: z.string().nullable(),
 	})
-	.openapi("Booking", {
-		example: {
-			id: 12,
-			occurrence_id: 7,
-			name: "Ada Lovelace",
-			email: "ada@example.com",
-			seats: 2,
-			status: "confirmed",
-			waitlist_position: null,
-			attendance: null,
-			cancel_reason: null,
-			created_at: "2026-01-02T09:00:00.000Z",
-			updated_at: "2026-01-02T09:00:00.000Z",
-			cancelled_at: null,
-		},
-	});
+	.openapi("Booking", { example: bookingExample });
 
 export const CreatedBookingSchema = BookingSchema.extend({
 	manage_token: z.string().openapi({

@@ -1,8 +1,8 @@
 // Bookings and holds: each write is one D1 batch from ./batches; reads are one statement.
 import { and, asc, eq, gt, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
-import { type CalendarScope, calendarsTerm, visibleCalendars } from "../calendars/scope";
 import { changeRows } from "../changes/record";
+import { type CalendarScope, calendarsTerm, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type BookingRow, type BookingStatus, bookings, holds, occurrences } from "../db/schema";
 import { staleVersion } from "../http/etag";
@@ -18,8 +18,9 @@ import {
 	releaseHoldStatements,
 	runBatch,
 	settle,
-} from "./batches";
-import { bookingChanges } from "./changes";
+} from "../seats/batches";
+import { bookingChanges } from "../seats/changes";
+import type { HoldJson } from "../wire/bookings";
 
 export interface BookingRequest {
 	name: string;
@@ -352,13 +353,6 @@ export async function cancelBooking(
 	}
 	if (after.status !== "cancelled") throw staleVersion("booking", id);
 	return after;
-}
-
-export interface HoldJson {
-	id: number;
-	occurrence_id: number;
-	seats: number;
-	expires_at: number;
 }
 
 /** Holds seats that are free now, for ttlSeconds; never waitlists (409 full). */

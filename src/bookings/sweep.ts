@@ -1,8 +1,8 @@
 import { and, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { holds } from "../db/schema";
-import { runBatch, settle } from "./batches";
-import { bookingChanges } from "./changes";
+import { runBatch, settle } from "../seats/batches";
+import { bookingChanges } from "../seats/changes";
 
 /** Sessions settled per cron run; the rest wait for the next run (or their next write). */
 const SESSIONS_PER_SWEEP = 100;

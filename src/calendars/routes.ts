@@ -1,12 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { NewFeedTokenSchema } from "../feed-tokens/routes";
-import { createFeedToken, feedTokenJson, feedUrl } from "../feed-tokens/service";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
-import { serveFeed } from "../ical/revalidate";
-import { FeedQuery, feedDescription, feedResponses, feedSecurity } from "../ical/routes";
-import { idParam, timeZone } from "../lib/fields";
+import { CalendarSchema, CreateCalendarBody, oneCalendar, UpdateCalendarBody } from "./schemas";
 import {
 	calendarJson,
 	createCalendar,
@@ -17,55 +13,6 @@ import {
 } from "./service";
 
 const tags = ["Calendars"];
-
-const calendarExample = {
-	id: 2,
-	name: "Riverside studio",
-	timezone: "Europe/Paris",
-	created_at: "2026-01-01T09:00:00.123Z",
-	updated_at: "2026-01-01T09:00:00.123Z",
-};
-
-export const CalendarSchema = z
-	.object({
-		id: z.number().int(),
-		name: z.string(),
-		timezone: z
-			.string()
-			.openapi({ description: "The default zone of its new patterns and sessions" }),
-		created_at: z.string(),
-		updated_at: z.string(),
-	})
-	.openapi("Calendar", { example: calendarExample });
-
-const name = z
-	.string()
-	.trim()
-	.min(1, "Name may not be blank.")
-	.max(100, "Name is at most 100 characters.")
-	.openapi({ example: "Riverside studio" });
-
-export const CreateCalendarBody = z
-	.object({
-		name,
-		timezone: timeZone.optional().openapi({
-			description: "The default zone for its new patterns and sessions (default UTC)",
-		}),
-	})
-	.openapi("CreateCalendar", { example: { name: "Riverside studio", timezone: "Europe/Paris" } });
-
-export const UpdateCalendarBody = z
-	.object({ name: name.optional(), timezone: timeZone.optional() })
-	.openapi("UpdateCalendar", { example: { name: "Riverside studio (main hall)" } });
-
-const CreateCalendarFeedTokenBody = z
-	.object({
-		name: z.string().min(1, "Name may not be blank.").max(100),
-	})
-	.openapi("CreateCalendarFeedToken", { example: { name: "Reception's phone calendar" } });
-
-const oneCalendar = { params: idParam("Calendar") };
-
 export const calendarRoutes = createRouter();
 
 calendarRoutes.openapi(
@@ -184,49 +131,4 @@ calendarRoutes.openapi(
 		await deleteCalendar(c.var.db, id, c.var.principal, Date.now());
 		return c.json({ message: `Calendar ${id} deleted.` }, 200);
 	},
-);
-
-calendarRoutes.openapi(
-	createRoute({
-		method: "post",
-		path: "/{id}/feed-tokens",
-		operationId: "createCalendarFeedToken",
-		tags,
-		summary: "Create a feed token for this calendar's feeds (admin; shown once)",
-		description:
-			"The token opens this calendar's feeds (GET /api/calendars/{id}/calendar.ics and its series' feeds) as `?key=`, read-only and nothing else; revoke it with DELETE /api/feed-tokens/{id}.",
-		request: { ...oneCalendar, ...jsonBody(CreateCalendarFeedTokenBody) },
-		responses: {
-			201: jsonResponse(NewFeedTokenSchema, "Created; `token` and `url` are shown only now"),
-			...problems(400, 404, 413, 415),
-		},
-	}),
-	async (c) => {
-		const { id } = c.req.valid("param");
-		const body = c.req.valid("json");
-		const { row, secret } = await createFeedToken(
-			c.var.db,
-			{ name: body.name, patternId: null, calendarId: id },
-			{ now: Date.now(), createdBy: c.var.principal.id, scope: c.var.principal },
-		);
-		return c.json(
-			{ ...feedTokenJson(row), token: secret, url: feedUrl(c.req.url, { ...row, secret }) },
-			201,
-		);
-	},
-);
-
-calendarRoutes.openapi(
-	createRoute({
-		method: "get",
-		path: "/{id}/calendar.ics",
-		operationId: "getCalendarFeedById",
-		tags: ["Feeds"],
-		summary: "One calendar's live series and one-time sessions as an iCalendar feed",
-		description: `${feedDescription} Deleted patterns appear while they have sessions to show. A calendar the key (or feed token) cannot see is 404.`,
-		request: { ...oneCalendar, query: FeedQuery },
-		security: feedSecurity,
-		responses: { ...feedResponses, ...problems(400, 404) },
-	}),
-	(c) => serveFeed(c, { calendarId: c.req.valid("param").id }),
 );

@@ -1,12 +1,12 @@
 // Calendars: the studios, rooms or teachers one deployment serves. Every query takes the caller's
-// CalendarScope and carries it in its WHERE clause (src/calendars/scope.ts).
+// CalendarScope and carries it in its WHERE clause (src/db/calendar-scope.ts).
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import { changeRows } from "../changes/record";
+import { type CalendarScope, canSee, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type CalendarRow, calendars, feedTokens, occurrences, patterns } from "../db/schema";
 import { ApiError, notFound } from "../http/problem";
 import { isoUtc } from "../recurrence";
-import { type CalendarScope, canSee, visibleCalendars } from "./scope";
 import { DEFAULT_CALENDAR_ID } from "./version";
 
 const visible = (scope: CalendarScope) => visibleCalendars(calendars.id, scope);

@@ -3,9 +3,9 @@
 // in the batch of each such write, so the version moves exactly when the data does (D1 runs a
 // batch as one transaction); a change feed's rows belong at the same spot.
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { calendars, occurrences, patterns } from "../db/schema";
-import { type CalendarScope, visibleCalendars } from "./scope";
 
 /** The default calendar (migration 0004): every row of the old service, every unnamed create. */
 export const DEFAULT_CALENDAR_ID = 1;

@@ -1,9 +1,9 @@
 import { and, asc, getTableColumns, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type ChangeRow, changes, type OccurrenceRow, type PatternRow } from "../db/schema";
-import { occurrenceJson } from "../occurrences/serialize";
-import { patternJson } from "../patterns/serialize";
 import { isoUtc } from "../recurrence";
+import { patternJson } from "../wire/patterns";
+import { occurrenceJson } from "../wire/sessions";
 import { type ChangeType, tables } from "./record";
 
 /** Changes are kept this long at least; an older cursor is 410. */

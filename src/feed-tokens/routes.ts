@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { narrowScope } from "../calendars/scope";
+import { narrowScope } from "../db/calendar-scope";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, pageQuery, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
-import { calendarIdField, calendarIdQuery, idParam } from "../lib/fields";
+import { calendarIdQuery, idParam } from "../lib/fields";
+import { CreateFeedTokenBody, FeedTokenSchema, NewFeedTokenSchema } from "./schemas";
 import {
 	createFeedToken,
 	feedTokenJson,
@@ -13,61 +14,6 @@ import {
 } from "./service";
 
 const tags = ["Feed tokens"];
-
-const tokenExample = {
-	id: 2,
-	name: "Reception's phone calendar",
-	prefix: "calfeed_Zk3q9T",
-	pattern_id: null,
-	calendar_id: 1,
-	created_at: "2026-01-01T09:00:00.123Z",
-	created_by: "root",
-};
-
-export const FeedTokenSchema = z
-	.object({
-		id: z.number().int(),
-		name: z.string(),
-		prefix: z.string().openapi({ description: "The token's first characters, to tell them apart" }),
-		pattern_id: z.number().int().nullable().openapi({
-			description: "Null: every feed; otherwise only this series' feed",
-		}),
-		calendar_id: z.number().int().openapi({ description: "The calendar whose feeds it opens" }),
-		created_at: z.string(),
-		created_by: z.string().nullable().openapi({ description: "Who created it: root or key:{id}" }),
-	})
-	.openapi("FeedToken", { example: tokenExample });
-
-const secretExample = "calfeed_Zk3q9TbN1cYw8vRm2LpQ7sX4dF6gH0jK5aE9uI3oB2z";
-
-export const NewFeedTokenSchema = FeedTokenSchema.extend({
-	token: z.string().openapi({ description: "The secret: shown only in this response" }),
-	url: z.string().openapi({ description: "The feed address with the token, for a calendar app" }),
-}).openapi("NewFeedToken", {
-	example: {
-		...tokenExample,
-		token: secretExample,
-		url: `https://calendar.example.com/api/calendar.ics?key=${secretExample}`,
-	},
-});
-
-export const CreateFeedTokenBody = z
-	.object({
-		name: z.string().min(1, "Name may not be blank.").max(100),
-		pattern_id: z
-			.number()
-			.int()
-			.positive("A pattern id is a positive integer.")
-			.nullable()
-			.optional()
-			.openapi({ description: "Limit the token to this series' feed; omit for every feed" }),
-		calendar_id: calendarIdField.optional().openapi({
-			description:
-				"The calendar whose feeds it opens; omitted: the pattern's, else the default calendar (or a scoped key's first)",
-		}),
-	})
-	.openapi("CreateFeedToken", { example: { name: "Reception's phone calendar" } });
-
 export const feedTokenRoutes = createRouter();
 
 feedTokenRoutes.openapi(
@@ -141,5 +87,44 @@ feedTokenRoutes.openapi(
 		const { id } = c.req.valid("param");
 		await revokeFeedToken(c.var.db, id, Date.now(), c.var.principal);
 		return c.json({ message: `Feed token ${id} revoked.` }, 200);
+	},
+);
+
+const CreateCalendarFeedTokenBody = z
+	.object({
+		name: z.string().min(1, "Name may not be blank.").max(100),
+	})
+	.openapi("CreateCalendarFeedToken", { example: { name: "Reception's phone calendar" } });
+
+/** POST /api/calendars/{id}/feed-tokens: mounted beside the calendar routes. */
+export const calendarFeedTokenRoutes = createRouter();
+
+calendarFeedTokenRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/{id}/feed-tokens",
+		operationId: "createCalendarFeedToken",
+		tags: ["Calendars"],
+		summary: "Create a feed token for this calendar's feeds (admin; shown once)",
+		description:
+			"The token opens this calendar's feeds (GET /api/calendars/{id}/calendar.ics and its series' feeds) as `?key=`, read-only and nothing else; revoke it with DELETE /api/feed-tokens/{id}.",
+		request: { params: idParam("Calendar"), ...jsonBody(CreateCalendarFeedTokenBody) },
+		responses: {
+			201: jsonResponse(NewFeedTokenSchema, "Created; `token` and `url` are shown only now"),
+			...problems(400, 404, 413, 415),
+		},
+	}),
+	async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
+		const { row, secret } = await createFeedToken(
+			c.var.db,
+			{ name: body.name, patternId: null, calendarId: id },
+			{ now: Date.now(), createdBy: c.var.principal.id, scope: c.var.principal },
+		);
+		return c.json(
+			{ ...feedTokenJson(row), token: secret, url: feedUrl(c.req.url, { ...row, secret }) },
+			201,
+		);
 	},
 );

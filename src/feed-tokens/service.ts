@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { calendarForCreate } from "../calendars/service";
 import { DEFAULT_CALENDAR_ID } from "../calendars/version";
+import { type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type FeedTokenRow, feedTokens } from "../db/schema";
 import { ApiError, notFound } from "../http/problem";

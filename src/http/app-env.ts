@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { CalendarScope } from "../calendars/scope";
+import type { CalendarScope } from "../db/calendar-scope";
 import type { D1Usage, Db, WriteRider } from "../db/client";
 
 /** Who is calling: the root token, an API key, or nobody (public reads). */

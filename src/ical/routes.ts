@@ -69,3 +69,18 @@ feedRoutes.openapi(
 	}),
 	(c) => serveFeed(c, { patternId: c.req.valid("param").id }),
 );
+
+feedRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/calendars/{id}/calendar.ics",
+		operationId: "getCalendarFeedById",
+		tags: ["Feeds"],
+		summary: "One calendar's live series and one-time sessions as an iCalendar feed",
+		description: `${feedDescription} Deleted patterns appear while they have sessions to show. A calendar the key (or feed token) cannot see is 404.`,
+		request: { params: idParam("Calendar"), query: FeedQuery },
+		security: feedSecurity,
+		responses: { ...feedResponses, ...problems(400, 404) },
+	}),
+	(c) => serveFeed(c, { calendarId: c.req.valid("param").id }),
+);

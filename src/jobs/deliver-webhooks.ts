@@ -102,32 +102,11 @@ async function attempt(
 		secrets.push(await unsealSecret(env.WEBHOOK_SECRETS_KEY, found.previousSecret));
 	}
 	const started = now();
-	const timestamp = Math.floor(started / 1000);
-	let status: number | null = null;
-	let response: string | null = null;
-	let error: string | null = null;
-	try {
-		const answer = await (options.fetch ?? fetch)(found.url, {
-			method: "POST",
-			redirect: "manual",
-			signal: AbortSignal.timeout(TIMEOUT_MS),
-			headers: {
-				"Content-Type": "application/json",
-				"User-Agent": "calendar-api-webhooks/1",
-				"webhook-id": id,
-				"webhook-timestamp": String(timestamp),
-				"webhook-signature": await signWebhook(secrets, id, timestamp, body),
-			},
-			body,
-		});
-		status = answer.status;
-		response = await firstBytes(answer, RESPONSE_BYTES);
-	} catch (failure) {
-		error =
-			failure instanceof Error && failure.name === "TimeoutError"
-				? `No answer within ${TIMEOUT_MS / 1000} s.`
-				: String(failure instanceof Error ? failure.message : failure);
-	}
+	const { status, response, error } = await post(
+		found.url,
+		{ id, body, secrets, started },
+		options,
+	);
 	const ok = status !== null && status >= 200 && status < 300;
 	const gone = status === 410;
 	const last = attemptNumber >= MAX_ATTEMPTS;
@@ -161,6 +140,42 @@ async function attempt(
 			.where(sql`${webhooks.id} = ${found.webhookId} AND ${gone ? 1 : 0} = 1`),
 	]);
 	return outcome;
+}
+
+/** One POST of a signed delivery: the receiver's status and first bytes, or why there was none. */
+async function post(
+	url: string,
+	delivery: { id: string; body: string; secrets: string[]; started: number },
+	options: DeliveryOptions,
+): Promise<{ status: number | null; response: string | null; error: string | null }> {
+	const { id, body, secrets } = delivery;
+	const timestamp = Math.floor(delivery.started / 1000);
+	try {
+		const answer = await (options.fetch ?? fetch)(url, {
+			method: "POST",
+			redirect: "manual",
+			signal: AbortSignal.timeout(TIMEOUT_MS),
+			headers: {
+				"Content-Type": "application/json",
+				"User-Agent": "calendar-api-webhooks/1",
+				"webhook-id": id,
+				"webhook-timestamp": String(timestamp),
+				"webhook-signature": await signWebhook(secrets, id, timestamp, body),
+			},
+			body,
+		});
+		return {
+			status: answer.status,
+			response: await firstBytes(answer, RESPONSE_BYTES),
+			error: null,
+		};
+	} catch (failure) {
+		const error =
+			failure instanceof Error && failure.name === "TimeoutError"
+				? `No answer within ${TIMEOUT_MS / 1000} s.`
+				: String(failure instanceof Error ? failure.message : failure);
+		return { status: null, response: null, error };
+	}
 }
 
 /** The first `limit` bytes of a body, as text; the rest is never read into memory. */

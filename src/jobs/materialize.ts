@@ -1,7 +1,7 @@
 import { and, asc, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { ALL_CALENDARS, type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarsOfPatterns } from "../calendars/version";
 import { changeRows, retriable } from "../changes/record";
+import { ALL_CALENDARS, type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import { type PatternRow, patterns } from "../db/schema";

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { type CalendarScope, canSee } from "../calendars/scope";
+import { type CalendarScope, canSee } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { idempotent } from "../db/retry";
 import {

@@ -2,7 +2,7 @@
 // entry a statement steps over as a row read, whether or not the row is returned, so the scan must
 // step over as few non-matching entries as an index allows. See docs/performance.md.
 import { and, asc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
-import { type CalendarScope, visibleCalendars } from "../calendars/scope";
+import { type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type OccurrenceStatus, occurrences } from "../db/schema";
 import { minutesToMs } from "../recurrence";

@@ -1,10 +1,10 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { narrowScope } from "../calendars/scope";
+import { narrowScope } from "../db/calendar-scope";
 import type { AppEnv } from "../http/app-env";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
+import { occurrenceJson } from "../wire/sessions";
 import type { RangeQuery } from "./schemas";
-import { occurrenceJson } from "./serialize";
 import { listOccurrences, listSeriesOccurrences } from "./service";
 
 /** Answers a range query (all sessions, or one series: 404 if it is gone), a page at a time. */

@@ -6,6 +6,7 @@ import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
+import { occurrenceJson } from "../wire/sessions";
 import { respondWithRange } from "./range";
 import {
 	CreateOccurrenceBody,
@@ -15,7 +16,6 @@ import {
 	RangeQuery,
 	UpdateOccurrenceBody,
 } from "./schemas";
-import { occurrenceJson } from "./serialize";
 import { createOneTime, findOccurrence, transitionOccurrence, updateOccurrence } from "./service";
 
 const tags = ["Occurrences"];

@@ -1,13 +1,13 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { capacityChangedStatements, sessionCancelledStatements } from "../bookings/batches";
-import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion, calendarOfOccurrence } from "../calendars/version";
 import { changeRows, occurrenceEvent } from "../changes/record";
+import { type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { minutesToMs } from "../recurrence";
+import { capacityChangedStatements, sessionCancelledStatements } from "../seats/batches";
 import { overlapQuery, type RangeFilter } from "./overlap";
 
 export type { RangeFilter };

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import type { CalendarScope } from "../calendars/scope";
 import { calendarForCreate } from "../calendars/service";
 import { horizonMonths, writeBudget } from "../config";
+import type { CalendarScope } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { limits } from "../lib/fields";
 import { type CreatePatternBody, createdPatternFields } from "./schemas";

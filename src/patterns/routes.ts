@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { narrowScope } from "../calendars/scope";
 import { horizonMonths, writeBudget } from "../config";
+import { narrowScope } from "../db/calendar-scope";
 import { etagOf, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { decodeCursor, pageLimit, paginate } from "../http/pagination";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
+import { patternJson } from "../wire/patterns";
 import { patternChanges } from "./changes";
 import { createPatternFromBody } from "./create";
 import {
@@ -16,7 +17,6 @@ import {
 	PatternSchema,
 	UpdatePatternBody,
 } from "./schemas";
-import { patternJson } from "./serialize";
 import {
 	deletePattern,
 	findPattern,

@@ -1,10 +1,8 @@
 import { and, asc, eq, gt, gte, isNull, type SQL, sql } from "drizzle-orm";
-import { hasNoBookings, hasNoBookingsOf, patternCapacityStatements } from "../bookings/batches";
-import { sessionsUpdated } from "../bookings/changes";
-import { type CalendarScope, visibleCalendars } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import { changeRows } from "../changes/record";
 import type { WriteBudget } from "../config";
+import { type CalendarScope, visibleCalendars } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { causeChain } from "../db/errors";
 import { occurrences, type PatternRow, patterns } from "../db/schema";
@@ -26,6 +24,8 @@ import {
 	minutesToMs,
 	type Slot,
 } from "../recurrence";
+import { hasNoBookings, hasNoBookingsOf, patternCapacityStatements } from "../seats/batches";
+import { sessionsUpdated } from "../seats/changes";
 import { checkSessionWrite } from "./session-budget";
 
 /** The writable fields of a pattern, already validated. */
@@ -200,7 +200,6 @@ export const advancePattern = (db: Db, id: number, from: number, changes: Partia
 
 const outraced = /NOT NULL constraint failed: patterns\.version/;
 
-/** Awaits a batch led by advancePattern; undefined when another write got there first. */
 /** Future sessions of the pattern that a write left in place because they have bookings. */
 const keptBookedSessions = (db: Db, id: number, now: number) =>
 	db
@@ -209,6 +208,7 @@ const keptBookedSessions = (db: Db, id: number, now: number) =>
 		.where(and(followsPattern(id, now), sql`NOT (${hasNoBookings})`))
 		.orderBy(asc(occurrences.startAt));
 
+/** Awaits a batch led by advancePattern; undefined when another write got there first. */
 export async function unlessOutraced<T>(batch: Promise<T>): Promise<T | undefined> {
 	try {
 		return await batch;
@@ -252,29 +252,9 @@ async function tryUpdatePattern(
 	options: UpdateOptions,
 ): Promise<PatternWrite | undefined> {
 	const { now } = options;
-	// One round trip reads the pattern and its future sessions handled by hand.
-	const [found, handled] = await db.batch([
-		db.select().from(patterns).where(visiblePattern(id, options.scope)).limit(1),
-		db
-			.select({ originalStartAt: occurrences.originalStartAt, timezone: occurrences.timezone })
-			.from(occurrences)
-			.where(
-				and(
-					eq(occurrences.patternId, id),
-					gte(occurrences.originalStartAt, now - MS_PER_DAY),
-					handledByHand,
-					visibleCalendars(occurrences.calendarId, options.scope),
-				),
-			),
-	]);
-	const current = found[0];
-	if (!current) throw notFound("Pattern", id);
-	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
-		throw staleVersion("pattern", id);
-	}
+	const { current, handled } = await readForUpdate(db, id, options);
 	const next = { ...current, ...changes };
 	checkPatternRules(next);
-	const nextVersion = current.version + 1;
 
 	const movesSlots = slotFields.some(
 		(field) =>
@@ -284,10 +264,17 @@ async function tryUpdatePattern(
 	let materializedUntil = current.materializedUntil;
 	if (reactivated)
 		materializedUntil = Math.max(materializedUntil, horizonEnd(now, options.horizonMonths));
-	const regenerate = movesSlots || reactivated;
-	const rule = ruleOf(next);
-	const nextSlotAt = regenerate
-		? (firstSlotAtOrAfter(rule, materializedUntil)?.start ?? null)
+	const edit: SessionEdit = {
+		current,
+		next,
+		changes,
+		handled,
+		movesSlots,
+		regenerate: movesSlots || reactivated,
+		materializedUntil,
+	};
+	const nextSlotAt = edit.regenerate
+		? (firstSlotAtOrAfter(ruleOf(next), materializedUntil)?.start ?? null)
 		: current.nextSlotAt;
 
 	const patternUpdate = advancePattern(db, id, current.version, {
@@ -296,64 +283,7 @@ async function tryUpdatePattern(
 		materializedUntil,
 		nextSlotAt,
 	});
-
-	const sessionWrites = [];
-	const copiesText = copiedFields.some((field) => field in changes);
-	// Sessions the batch creates or rewrites: the new slots, or else (a copied field changed) at
-	// most the current rule's slots still ahead.
-	let rewritten = copiesText
-		? expandSlots(ruleOf(current), { from: now, until: current.materializedUntil }).length
-		: 0;
-	let newSlots: Slot[] = [];
-	if (regenerate) {
-		const plan = materializationPlan(rule, { from: now, until: materializedUntil });
-		newSlots = movesSlots ? skipHandledDays(plan.slots, handled, next.timezone) : plan.slots;
-		rewritten = newSlots.length;
-		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
-		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
-		if (movesSlots) {
-			sessionWrites.push(
-				...sessionsDeleted(db, id, now, now),
-				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
-			);
-		}
-	}
-	checkSessionWrite(
-		{ sessions: rewritten, title: next.title, description: next.description },
-		options.budget,
-		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
-	);
-	// Before the new slots are inserted: they take the pattern's new fields as they are written.
-	if (copiesText) {
-		sessionWrites.push(
-			db
-				.update(occurrences)
-				.set({
-					title: next.title,
-					description: next.description,
-					durationMinutes: next.durationMinutes,
-					endAt: sql`${occurrences.startAt} + ${minutesToMs(next.durationMinutes)}`,
-					version: sql`${occurrences.version} + 1`,
-					updatedAt: now,
-				})
-				.where(followsPattern(id, now)),
-		);
-	}
-	if (regenerate) {
-		sessionWrites.push(
-			insertSlots(
-				db,
-				newSlots.map((slot) => [id, nextVersion, slot.start]),
-				now,
-			),
-			...changeRows(db, sessionsCreated(now)),
-		);
-	}
-	if ("capacity" in changes) {
-		sessionWrites.push(...patternCapacityStatements(db, id, next.capacity, now));
-	}
-	// Last: each session the write changed in place (copied fields, capacity), once, as it is now.
-	sessionWrites.push(...sessionsUpdated(db, id, now));
+	const sessionWrites = sessionStatements(db, edit, options);
 	// Booked sessions stayed where they were (bookings never move): the response names them.
 	const keptAt = movesSlots ? sessionWrites.push(keptBookedSessions(db, id, now)) : 0;
 	const patternChange = patternChanged(db, id, "updated", now);
@@ -370,6 +300,115 @@ async function tryUpdatePattern(
 	const row = results?.[0][0];
 	if (!row || !keptIndex) return row;
 	return withKept(row, results[keptIndex] as { id: number }[]);
+}
+
+/** One round trip: the pattern (404 outside the scope, 412 on a stale If-Match) and its future sessions handled by hand. */
+async function readForUpdate(db: Db, id: number, options: UpdateOptions) {
+	const [found, handled] = await db.batch([
+		db.select().from(patterns).where(visiblePattern(id, options.scope)).limit(1),
+		db
+			.select({ originalStartAt: occurrences.originalStartAt, timezone: occurrences.timezone })
+			.from(occurrences)
+			.where(
+				and(
+					eq(occurrences.patternId, id),
+					gte(occurrences.originalStartAt, options.now - MS_PER_DAY),
+					handledByHand,
+					visibleCalendars(occurrences.calendarId, options.scope),
+				),
+			),
+	]);
+	const current = found[0];
+	if (!current) throw notFound("Pattern", id);
+	if (options.requiredVersion !== undefined && options.requiredVersion !== current.version) {
+		throw staleVersion("pattern", id);
+	}
+	return { current, handled };
+}
+
+/** What a pattern edit does to its sessions, as decided from the pattern before and after. */
+interface SessionEdit {
+	current: PatternRow;
+	next: PatternRow;
+	changes: PatternChanges;
+	/** Its future sessions handled by hand: their days are skipped by a new rule. */
+	handled: { originalStartAt: number | null; timezone: string }[];
+	/** A slot field changed: the rule's sessions are replaced by the new rule's. */
+	movesSlots: boolean;
+	/** New slots are inserted (a new rule, or a reactivation filling in what is missing). */
+	regenerate: boolean;
+	materializedUntil: number;
+}
+
+/**
+ * The statements that carry an edit to the pattern's future sessions, in batch order, after the
+ * write budget is checked: old slots out (booked ones stay), copied fields in place, new slots in,
+ * capacity, then one change row per session changed in place.
+ */
+function sessionStatements(db: Db, edit: SessionEdit, options: UpdateOptions) {
+	const { current, next, changes } = edit;
+	const { now } = options;
+	const id = current.id;
+	const statements = [];
+	const copiesText = copiedFields.some((field) => field in changes);
+	// Sessions the batch creates or rewrites: the new slots, or else (a copied field changed) at
+	// most the current rule's slots still ahead.
+	let rewritten = copiesText
+		? expandSlots(ruleOf(current), { from: now, until: current.materializedUntil }).length
+		: 0;
+	let newSlots: Slot[] = [];
+	if (edit.regenerate) {
+		const plan = materializationPlan(ruleOf(next), { from: now, until: edit.materializedUntil });
+		newSlots = edit.movesSlots
+			? skipHandledDays(plan.slots, edit.handled, next.timezone)
+			: plan.slots;
+		rewritten = newSlots.length;
+		// Only a new slot rule retires the old slots; a reactivation keeps the sessions (and ids)
+		// it has and fills in the rest, existing slots being skipped by ON CONFLICT DO NOTHING.
+		if (edit.movesSlots) {
+			statements.push(
+				...sessionsDeleted(db, id, now, now),
+				db.delete(occurrences).where(and(followsPattern(id, now), hasNoBookings)),
+			);
+		}
+	}
+	checkSessionWrite(
+		{ sessions: rewritten, title: next.title, description: next.description },
+		options.budget,
+		"give the series an end_date, a count or fewer weekdays (the edit rewrites the sessions materialized from now on)",
+	);
+	// Before the new slots are inserted: they take the pattern's new fields as they are written.
+	if (copiesText) {
+		statements.push(
+			db
+				.update(occurrences)
+				.set({
+					title: next.title,
+					description: next.description,
+					durationMinutes: next.durationMinutes,
+					endAt: sql`${occurrences.startAt} + ${minutesToMs(next.durationMinutes)}`,
+					version: sql`${occurrences.version} + 1`,
+					updatedAt: now,
+				})
+				.where(followsPattern(id, now)),
+		);
+	}
+	if (edit.regenerate) {
+		statements.push(
+			insertSlots(
+				db,
+				newSlots.map((slot) => [id, current.version + 1, slot.start]),
+				now,
+			),
+			...changeRows(db, sessionsCreated(now)),
+		);
+	}
+	if ("capacity" in changes) {
+		statements.push(...patternCapacityStatements(db, id, next.capacity, now));
+	}
+	// Last: each session the write changed in place (copied fields, capacity), once, as it is now.
+	statements.push(...sessionsUpdated(db, id, now));
+	return statements;
 }
 
 /** A pattern write's row, with the booked sessions it kept as they were (PatternWrite). */

@@ -5,8 +5,8 @@ import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
 import { isoUtc } from "../recurrence";
+import { patternJson } from "../wire/patterns";
 import { patternChanges } from "./changes";
-import { patternJson } from "./serialize";
 import { SESSIONS_LISTED, type SessionSummary, type SplitOutcome, splitPattern } from "./split";
 import { SplitPatternBody, SplitResult } from "./split-schemas";
 

@@ -1,15 +1,15 @@
 import { and, asc, count, eq, gte, lt, not, or, sql } from "drizzle-orm";
-import { hasNoBookings } from "../bookings/batches";
-import type { CalendarScope } from "../calendars/scope";
 import { bumpCalendarVersion } from "../calendars/version";
 import { changeRows } from "../changes/record";
 import type { WriteBudget } from "../config";
+import type { CalendarScope } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { type OccurrenceRow, occurrences, type PatternRow, patterns } from "../db/schema";
 import { staleVersion } from "../http/etag";
 import { ApiError, notFound } from "../http/problem";
 import { followsPattern, insertSlots } from "../occurrences/writer";
 import { MS_PER_DAY } from "../recurrence";
+import { hasNoBookings } from "../seats/batches";
 import {
 	advancePattern,
 	findPattern,

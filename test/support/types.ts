@@ -7,13 +7,13 @@ import type {
 	CreatedBookingSchema,
 	HoldSchema,
 } from "../../src/bookings/schemas";
-import type { CalendarSchema } from "../../src/calendars/routes";
+import type { CalendarSchema } from "../../src/calendars/schemas";
 import type { ChangePage, ChangeSchema } from "../../src/changes/routes";
 import type { ApiKeyScope } from "../../src/db/schema";
 import type { OccurrenceMessage, OccurrenceSchema } from "../../src/occurrences/schemas";
 import type { PatternSchema } from "../../src/patterns/schemas";
 import type { SplitResult } from "../../src/patterns/split-schemas";
-import type { NewWebhookSchema, WebhookSchema } from "../../src/webhooks/routes";
+import type { NewWebhookSchema, WebhookSchema } from "../../src/webhooks/schemas";
 
 export type Pattern = z.output<typeof PatternSchema>;
 export type Occurrence = z.output<typeof OccurrenceSchema>;

@@ -1,4 +1,4 @@
-import { seatsJson } from "../bookings/seats";
+// How a session looks on the wire: the JSON of every route, range page, change row and export.
 import type { OccurrenceRow } from "../db/schema";
 import { isoUtc, zonedIso } from "../recurrence";
 
@@ -23,5 +23,19 @@ export function occurrenceJson(row: OccurrenceRow) {
 		...seatsJson(row),
 		created_at: isoUtc(row.createdAt),
 		updated_at: isoUtc(row.updatedAt),
+	};
+}
+
+/**
+ * A session's seats, from the counts kept on its row (changed in the same batch as every booking
+ * write): no COUNT(*) and no extra query for any response that shows a session.
+ */
+export function seatsJson(row: Pick<OccurrenceRow, "capacity" | "booked" | "held" | "waitlisted">) {
+	return {
+		capacity: row.capacity,
+		booked: row.booked,
+		held: row.held,
+		waitlisted: row.waitlisted,
+		available: row.capacity === null ? null : Math.max(0, row.capacity - row.booked - row.held),
 	};
 }

@@ -1,3 +1,4 @@
+// How a pattern looks on the wire: the JSON of its routes, the change feed and the console.
 import type { PatternRow } from "../db/schema";
 import { isoUtc, WEEKDAY_NAMES } from "../recurrence";
 

@@ -5,7 +5,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import { ALL_CALENDARS, type CalendarScope, calendarsTerm } from "../calendars/scope";
+import { ALL_CALENDARS, type CalendarScope, calendarsTerm } from "../db/calendar-scope";
 import type { Db } from "../db/client";
 import { occurrences } from "../db/schema";
 import { bookingChanges } from "./changes";

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { sendPending } from "../webhooks/outbox";
-import type { AppEnv } from "./app-env";
+import type { AppEnv } from "../http/app-env";
+import { sendPending } from "./outbox";
 
 /**
  * After a write whose batch created webhook deliveries, sends them to the queue once the response

@@ -1,6 +1,6 @@
+// How bookings and holds look on the wire: the JSON every route, the change feed and the console show.
 import type { BookingRow } from "../db/schema";
 import { isoUtc } from "../recurrence";
-import type { HoldJson } from "./service";
 
 export function bookingJson(row: BookingRow) {
 	return {
@@ -17,6 +17,14 @@ export function bookingJson(row: BookingRow) {
 		updated_at: isoUtc(row.updatedAt),
 		cancelled_at: row.cancelledAt === null ? null : isoUtc(row.cancelledAt),
 	};
+}
+
+/** A hold as its batch's RETURNING gives it (snake_case columns, expires_at in ms). */
+export interface HoldJson {
+	id: number;
+	occurrence_id: number;
+	seats: number;
+	expires_at: number;
 }
 
 export const holdJson = (hold: HoldJson) => ({
