@@ -10,6 +10,10 @@ export function seatsJson(row: Pick<OccurrenceRow, "capacity" | "booked" | "held
 		booked: row.booked,
 		held: row.held,
 		waitlisted: row.waitlisted,
-		available: row.capacity === null ? null : Math.max(0, row.capacity - row.booked - row.held),
+		available: availableSeats(row),
 	};
 }
+
+/** Seats still open: capacity less booked and held seats (null = unlimited). */
+export const availableSeats = (row: Pick<OccurrenceRow, "capacity" | "booked" | "held">) =>
+	row.capacity === null ? null : Math.max(0, row.capacity - row.booked - row.held);
