@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-import { zonedIso } from "../src/recurrence";
+import { isoUtc, zonedIso } from "../src/recurrence";
 
 const ZONES = [
 	"UTC",
@@ -52,6 +52,46 @@ describe("zonedIso", () => {
 				fc.constantFrom(...ZONES),
 				(instant, zone) => zonedIso(instant, zone) === viaTemporal(instant, zone),
 			),
+			{ numRuns: 5_000 },
+		);
+	});
+});
+
+describe("isoUtc", () => {
+	// The contract's UTC text: toISOString without ".000" when there are no milliseconds.
+	const viaDate = (instant: number) => {
+		const iso = new Date(instant).toISOString();
+		return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+	};
+	const edges = [
+		-62_167_219_200_001,
+		-62_167_219_200_000,
+		-1,
+		0,
+		999,
+		1_000,
+		86_399_999,
+		86_400_000,
+		Date.UTC(9999, 11, 31, 23, 59, 59),
+		Date.UTC(10_000, 0, 1),
+		8.64e15,
+	];
+
+	it("writes what Date writes at the edges of its fast path", () => {
+		for (const instant of edges) expect(isoUtc(instant)).toBe(viaDate(instant));
+	});
+
+	it("writes what Date writes for any instant in years 0–9999 and beyond, to the millisecond", () => {
+		fc.assert(
+			fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (instant) => {
+				expect(isoUtc(instant)).toBe(viaDate(instant));
+			}),
+			{ numRuns: 5_000 },
+		);
+		fc.assert(
+			fc.property(fc.integer({ min: -2_000_000_000, max: 8_000_000_000 }), (seconds) => {
+				expect(isoUtc(seconds * 1000)).toBe(viaDate(seconds * 1000));
+			}),
 			{ numRuns: 5_000 },
 		);
 	});

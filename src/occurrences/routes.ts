@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { calendarForInsert } from "../calendars/service";
 import type { AppEnv } from "../http/app-env";
-import { etagOf, notModified, requiredVersion } from "../http/etag";
+import { etagOf, jsonWithEtag, notModified, requiredVersion } from "../http/etag";
 import { jsonBody, jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
@@ -64,7 +64,7 @@ occurrenceRoutes.openapi(
 		request: { query: RangeQuery },
 		responses: { 200: jsonResponse(z.array(OccurrenceSchema), "Sessions"), ...problems(400) },
 	}),
-	async (c) => c.json(await respondWithRange(c, c.req.valid("query")), 200),
+	async (c) => jsonWithEtag(c, await respondWithRange(c, c.req.valid("query"))),
 );
 
 occurrenceRoutes.openapi(

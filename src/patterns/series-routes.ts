@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { jsonWithEtag } from "../http/etag";
 import { jsonResponse, problems } from "../http/openapi";
 import { createRouter } from "../http/validation";
 import { idParam } from "../lib/fields";
@@ -24,6 +25,6 @@ seriesRoutes.openapi(
 	}),
 	async (c) => {
 		const patternId = c.req.valid("param").id;
-		return c.json(await respondWithRange(c, c.req.valid("query"), patternId), 200);
+		return jsonWithEtag(c, await respondWithRange(c, c.req.valid("query"), patternId));
 	},
 );

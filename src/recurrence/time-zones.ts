@@ -1,6 +1,7 @@
 // Reading instants in a zone, and checking zone names, through Temporal:
 // https://tc39.es/proposal-temporal/docs/zoneddatetime.html
 import { Temporal } from "temporal-polyfill";
+import { isoSeconds } from "./instants";
 import { offsetAt } from "./wall-clock";
 
 // IANA names are letters, digits and "/_-+" ("Etc/GMT+5", "America/Port-au-Prince"). Temporal also
@@ -61,21 +62,32 @@ export function canonicalTimeZone(name: string): string | undefined {
 // Years 1970–9999: where Date#toISOString writes the date as Temporal does.
 const FAST_LOCAL_LIMIT = Date.UTC(10_000, 0, 1);
 const twoDigits = (value: number) => String(value).padStart(2, "0");
+/** "+05:30" per whole-minute offset: a zone has a few. */
+const offsetTexts = new Map<number, string>();
+
+function offsetText(offsetMs: number): string {
+	let text = offsetTexts.get(offsetMs);
+	if (text === undefined) {
+		const minutes = Math.abs(offsetMs) / 60_000;
+		const sign = offsetMs < 0 ? "-" : "+";
+		text = `${sign}${twoDigits(Math.floor(minutes / 60))}:${twoDigits(minutes % 60)}`;
+		offsetTexts.set(offsetMs, text);
+	}
+	return text;
+}
 
 /**
  * "2026-03-08T03:30:00-04:00": local date-time with the zone's offset at that instant. A range
  * query formats one per row, and Temporal takes about 10 µs each, so the offset comes from the
- * memo in wall-clock.ts and the text from Date; offsets that are not whole minutes (zones' old
- * local mean times, which Temporal rounds when printing) and far years still go to Temporal.
+ * memo in wall-clock.ts and the text from isoSeconds (instants.ts); offsets that are not whole
+ * minutes (zones' old local mean times, which Temporal rounds when printing) and far years still
+ * go to Temporal.
  */
 export function zonedIso(instant: number, timezone: string): string {
 	const offsetMs = offsetAt(timezone, instant);
 	const local = instant + offsetMs;
 	if (offsetMs % 60_000 === 0 && local >= 0 && local < FAST_LOCAL_LIMIT) {
-		const minutes = Math.abs(offsetMs) / 60_000;
-		const sign = offsetMs < 0 ? "-" : "+";
-		const wall = new Date(local - (local % 1000)).toISOString().slice(0, 19);
-		return `${wall}${sign}${twoDigits(Math.floor(minutes / 60))}:${twoDigits(minutes % 60)}`;
+		return `${isoSeconds(local)}${offsetText(offsetMs)}`;
 	}
 	return Temporal.Instant.fromEpochMilliseconds(instant)
 		.toZonedDateTimeISO(timezone)

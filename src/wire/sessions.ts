@@ -20,7 +20,12 @@ export function occurrenceJson(row: OccurrenceRow) {
 		timezone: row.timezone,
 		calendar_id: row.calendarId,
 		start_local: zonedIso(row.startAt, row.timezone),
-		...seatsJson(row),
+		// seatsJson's fields, written here: a spread of its object costs a copy per row.
+		capacity: row.capacity,
+		booked: row.booked,
+		held: row.held,
+		waitlisted: row.waitlisted,
+		available: availableSeats(row),
 		created_at: isoUtc(row.createdAt),
 		updated_at: isoUtc(row.updatedAt),
 	};
@@ -36,6 +41,10 @@ export function seatsJson(row: Pick<OccurrenceRow, "capacity" | "booked" | "held
 		booked: row.booked,
 		held: row.held,
 		waitlisted: row.waitlisted,
-		available: row.capacity === null ? null : Math.max(0, row.capacity - row.booked - row.held),
+		available: availableSeats(row),
 	};
 }
+
+/** Seats still open: capacity less booked and held seats (null = unlimited). */
+export const availableSeats = (row: Pick<OccurrenceRow, "capacity" | "booked" | "held">) =>
+	row.capacity === null ? null : Math.max(0, row.capacity - row.booked - row.held);

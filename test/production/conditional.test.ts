@@ -129,6 +129,22 @@ describe("If-None-Match on GET", () => {
 		expect(changed.body.map((row) => row.title)).toEqual(["Changed"]);
 		expect(changed.headers.get("ETag")).not.toBe(etag);
 	});
+
+	it("tags a range page with the SHA-1 of exactly the JSON it sends", async () => {
+		const range = "start=2031-06-01T00:00:00Z&end=2031-06-02T00:00:00Z";
+		await createOneTime({ start_datetime: "2031-06-01T09:00:00Z" });
+		const page = await api("GET", `/api/occurrences?${range}`);
+		expect(page.headers.get("Content-Type")).toMatch(/^application\/json/);
+		const bytes = new TextEncoder().encode(JSON.stringify(page.body));
+		const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
+		const hex = [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+		expect(page.headers.get("ETag")).toBe(`"${hex}"`);
+		const again = await api("GET", `/api/occurrences?${range}`, {
+			headers: { "If-None-Match": `"${hex}"` },
+		});
+		expect(again.status).toBe(304);
+		expect(again.headers.get("ETag")).toBe(`"${hex}"`);
+	});
 });
 
 describe("If-Match on writes", () => {
