@@ -6,9 +6,9 @@
 //   /__bench/raw    D1's rows as JSON and nothing else: the floor.
 import { ALL_CALENDARS } from "../src/db/calendar-scope";
 import { createDb } from "../src/db/client";
-import type { OccurrenceRow } from "../src/db/schema";
 import production from "../src/index";
 import { overlapQuery } from "../src/occurrences/overlap";
+import { type D1OccurrenceRow, occurrenceRowOf } from "../src/occurrences/service";
 import { occurrenceJson } from "../src/wire/sessions";
 
 /** The API's default page; it asks D1 for one row more to learn whether a next page exists. */
@@ -33,35 +33,14 @@ function statementFor(env: Env, url: URL) {
 	return statement;
 }
 
-type D1Row = Record<string, number | string | null>;
-
-/** D1's snake_case row as the schema's row, by hand: what drizzle does for the API. */
-const rowOf = (row: D1Row) =>
-	({
-		id: row.id,
-		patternId: row.pattern_id,
-		title: row.title,
-		description: row.description,
-		startAt: row.start_at,
-		endAt: row.end_at,
-		originalStartAt: row.original_start_at,
-		durationMinutes: row.duration_minutes,
-		status: row.status,
-		isException: row.is_exception === 1,
-		timezone: row.timezone,
-		version: row.version,
-		createdAt: row.created_at,
-		updatedAt: row.updated_at,
-	}) as OccurrenceRow;
-
 async function bareRange(request: Request, env: Env, url: URL, sameOutput: boolean) {
 	const started = Date.now();
 	const { sql, params } = statementFor(env, url);
 	const { results, meta } = await env.DB.prepare(sql)
 		.bind(...params)
-		.all<D1Row>();
+		.all<D1OccurrenceRow>();
 	if (!sameOutput) return Response.json(results);
-	const body = results.slice(0, PAGE).map((row) => occurrenceJson(rowOf(row)));
+	const body = results.slice(0, PAGE).map((row) => occurrenceJson(occurrenceRowOf(row)));
 	console.log(
 		JSON.stringify({
 			event: "request",

@@ -61,10 +61,10 @@ export async function findOccurrence(
 	return row;
 }
 
-type D1OccurrenceRow = Record<string, unknown>;
+export type D1OccurrenceRow = Record<string, unknown>;
 
 /** D1's snake_case row as the schema's row, by hand: drizzle's own path copies it twice. */
-const occurrenceRowOf = (row: D1OccurrenceRow) =>
+export const occurrenceRowOf = (row: D1OccurrenceRow) =>
 	({
 		id: row.id,
 		patternId: row.pattern_id,
